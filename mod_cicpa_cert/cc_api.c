@@ -1,0 +1,93 @@
+#include <string.h>
+
+#include "http_core.h"
+
+#include "cc_api.h"
+#include "cc_db.h"
+#include "cc_http.h"
+
+typedef struct cc_route {
+    const char *path;       /* below the handler's <Location> */
+    apr_int64_t methods;    /* AP_METHOD_BIT << M_xxx */
+    int needs_session;      /* 401 without a live session */
+    cc_api_fn *fn;          /* the endpoint */
+} cc_route;
+
+#define BIT(m) (AP_METHOD_BIT << (m))
+
+static const cc_route routes[] = {
+    { "/login", BIT(M_POST), 0, cc_api_login },
+    { "/logout", BIT(M_POST), 1, cc_api_logout },
+    { "/me", BIT(M_GET), 1, cc_api_me },
+    { "/me/photo", BIT(M_GET), 1, cc_api_me_photo },
+    { "/me/certificate", BIT(M_GET) | BIT(M_POST), 1, cc_api_certificate },
+};
+
+/* Routes are relative to the <Location> that set the handler: core keeps
+ * the path of the innermost section that applied. */
+static const char *route_path(request_rec *r)
+{
+    const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+    const char *base = core->d ? core->d : "";
+    apr_size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/') {
+        n--;
+    }
+    return strncmp(r->uri, base, n) == 0 ? r->uri + n : r->uri;
+}
+
+static const char *allowed_methods(const cc_route *route)
+{
+    return route->methods == BIT(M_GET) ? "GET, HEAD"
+         : route->methods == BIT(M_POST) ? "POST" : "GET, HEAD, POST";
+}
+
+int cc_api_fail(cc_api_ctx *ctx, int status)
+{
+    switch (status) {
+    case HTTP_UNAUTHORIZED:
+        apr_table_setn(ctx->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"cicpa-cert\"");
+        return cc_send_error(ctx->r, status, "unauthenticated", "请先登录（会话不存在或已过期）");
+    case HTTP_NOT_FOUND:
+        return cc_send_error(ctx->r, status, "not_found", "未找到");
+    case HTTP_SERVICE_UNAVAILABLE:
+        return cc_send_error(ctx->r, status, "database_unavailable", "系统繁忙，请稍后再试");
+    default:
+        return cc_send_error(ctx->r, HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试");
+    }
+}
+
+static int run_route(cc_api_ctx *ctx, const cc_route *route)
+{
+    ctx->dbd = cc_db_acquire(ctx->r);
+    if (ctx->dbd == NULL) {
+        return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
+    }
+    if (route->needs_session) {
+        int status = cc_session_find(ctx->r, ctx->dbd, &ctx->session);
+        if (status != OK) {
+            return cc_api_fail(ctx, status);
+        }
+    }
+    return route->fn(ctx);
+}
+
+int cc_api_handler(request_rec *r)
+{
+    if (r->handler == NULL || strcmp(r->handler, CC_API_HANDLER) != 0) {
+        return DECLINED;
+    }
+    cc_api_ctx ctx = { r, NULL, NULL, cc_server_conf_get(r->server) };
+    const char *path = route_path(r);
+    for (apr_size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (strcmp(path, routes[i].path) != 0) {
+            continue;
+        }
+        if (!(routes[i].methods & BIT(r->method_number))) {
+            apr_table_setn(r->err_headers_out, "Allow", allowed_methods(&routes[i]));
+            return cc_send_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
+        }
+        return run_route(&ctx, &routes[i]);
+    }
+    return cc_send_error(r, HTTP_NOT_FOUND, "not_found", "接口不存在");
+}

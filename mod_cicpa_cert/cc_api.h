@@ -1,0 +1,41 @@
+/* The member JSON API (SetHandler cicpa-cert-api): routing and the context
+ * every endpoint gets. */
+#ifndef CC_API_H
+#define CC_API_H
+
+#include "cc_config.h"
+#include "cc_session.h"
+
+#define CC_API_HANDLER "cicpa-cert-api"
+
+typedef struct cc_api_ctx {
+    request_rec *r;                /* the request */
+    ap_dbd_t *dbd;                 /* database connection for this request */
+    cc_session *session;           /* the member's session (authenticated routes) */
+    const cc_server_conf *conf;    /* server settings */
+} cc_api_ctx;
+
+typedef int cc_api_fn(cc_api_ctx *ctx);
+
+/* The handler hook. */
+int cc_api_handler(request_rec *r);
+
+/* Endpoints (cc_api_login.c, cc_api_me.c, cc_api_cert.c). */
+int cc_api_login(cc_api_ctx *ctx);
+int cc_api_logout(cc_api_ctx *ctx);
+int cc_api_me(cc_api_ctx *ctx);
+int cc_api_me_photo(cc_api_ctx *ctx);
+int cc_api_certificate(cc_api_ctx *ctx);
+
+/* The member's stored JPEG: OK, HTTP_NOT_FOUND (none on file) or
+ * HTTP_SERVICE_UNAVAILABLE (it could not be fetched). */
+int cc_api_load_photo(cc_api_ctx *ctx, unsigned char **jpeg, apr_size_t *len);
+
+/* Sends the guide's message for a cc_api_load_photo failure; returns OK. */
+int cc_api_photo_error(cc_api_ctx *ctx, int status);
+
+/* Sends the JSON error for a status returned by cc_member_load or
+ * cc_session_find style helpers (401, 404, 500); returns OK. */
+int cc_api_fail(cc_api_ctx *ctx, int status);
+
+#endif

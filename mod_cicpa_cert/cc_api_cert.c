@@ -1,0 +1,151 @@
+/* POST /me/certificate (confirm=1) and GET /me/certificate?confirm=1: the
+ * certificate PDF, rendered in memory and streamed into the response. */
+#include <string.h>
+
+#include "cc_api.h"
+#include "cc_audit.h"
+#include "cc_cert_pdf.h"
+#include "cc_http.h"
+#include "cc_member.h"
+#include "cc_text.h"
+
+/* Bytes copied from libharu's stream per bucket. */
+#define PDF_CHUNK 16384
+
+/* The body's parameters for a POST that has a body, else the query's.
+ * Returns OK, or a status whose error was already sent. */
+static int request_params(cc_api_ctx *ctx, apr_table_t **params)
+{
+    if (ctx->r->method_number == M_POST && cc_request_has_body(ctx->r)) {
+        return cc_read_params(ctx->r, ctx->conf->max_body, params);
+    }
+    *params = cc_query_params(ctx->r);
+    return OK;
+}
+
+/* 409 naming the first step that blocks the certificate; OK when none. */
+static int gate(cc_api_ctx *ctx, const cc_member *m)
+{
+    const char *step = cc_member_next_step(m, ctx->r->pool);
+    json_t *extra = json_pack("{s:s}", "next_step", step);
+    if (strcmp(step, "upload_photo") == 0) {
+        return cc_send_error_with(ctx->r, HTTP_CONFLICT, "photo_required",
+                                  "没有查询到照片信息，请先上传照片", extra);
+    }
+    if (strcmp(step, "onsite_review") == 0) {
+        return cc_send_error_with(ctx->r, HTTP_CONFLICT, "onsite_review_pending",
+                                  "照片对比不成功，需要联系注协进行现场审核", extra);
+    }
+    if (strcmp(step, "download") != 0) {
+        json_t *fields = json_array();
+        apr_array_header_t *missing = cc_member_missing(m, ctx->r->pool);
+        for (int i = 0; i < missing->nelts; i++) {
+            json_array_append_new(fields, json_string(APR_ARRAY_IDX(missing, i, const cc_field *)->key));
+        }
+        json_object_set_new(extra, "fields", fields);
+        return cc_send_error_with(ctx->r, HTTP_CONFLICT, "profile_incomplete",
+                                  "请您先将基础信息中的必填信息补充完整...", extra);
+    }
+    json_decref(extra);
+    return DECLINED;
+}
+
+static cc_cert_data cert_data_of(cc_api_ctx *ctx, const cc_member *m,
+                                 const unsigned char *jpeg, apr_size_t len)
+{
+    cc_cert_data d;
+    d.name = cc_member_value(m, "name");
+    d.sex = cc_member_value(m, "sex");
+    d.category = *cc_member_value(m, "category") ? cc_member_value(m, "category")
+                                                  : cc_user_type_label(m->user_type);
+    d.member_no = m->member_no;
+    d.cert_no = cc_member_value(m, "cert_no");
+    d.admission_date = cc_member_value(m, "admission_date");
+    d.institute = m->institute ? m->institute->name : "";
+    d.issue_date = cc_date_ymd(apr_time_now(), ctx->r->pool);
+    d.photo = jpeg;
+    d.photo_len = len;
+    return d;
+}
+
+static apr_status_t stream_pdf(request_rec *r, cc_pdf *pdf)
+{
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    unsigned char *chunk = apr_palloc(r->pool, PDF_CHUNK);
+    for (;;) {
+        apr_size_t n = PDF_CHUNK;
+        apr_status_t rv = cc_pdf_read(pdf, chunk, &n);
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        if (n == 0) {
+            break;
+        }
+        apr_brigade_write(bb, NULL, NULL, (const char *)chunk, n);
+    }
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    return ap_pass_brigade(r->output_filters, bb);
+}
+
+static void set_download_headers(request_rec *r, const cc_cert_data *d, cc_pdf *pdf)
+{
+    const char *name = apr_pstrcat(r->pool, "会员证-", d->name, "-", d->member_no, ".pdf", NULL);
+    const char *fallback = apr_pstrcat(r->pool, "certificate-", d->member_no, ".pdf", NULL);
+    ap_set_content_type(r, "application/pdf");
+    ap_set_content_length(r, cc_pdf_size(pdf));
+    apr_table_setn(r->headers_out, "Content-Disposition", cc_content_disposition(name, fallback, r->pool));
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-store");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+}
+
+static int render_and_send(cc_api_ctx *ctx, const cc_member *m)
+{
+    unsigned char *jpeg;
+    apr_size_t len;
+    const char *err = NULL;
+    int status = cc_api_load_photo(ctx, &jpeg, &len);
+    if (status != OK) {
+        return cc_api_photo_error(ctx, status);
+    }
+    cc_cert_data data = cert_data_of(ctx, m, jpeg, len);
+    cc_pdf *pdf = cc_cert_pdf_render(&ctx->conf->cert_style, &data, ctx->conf->font, ctx->r->pool, &err);
+    if (pdf == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, ctx->r, "certificate rendering failed: %s", err);
+        return cc_api_fail(ctx, HTTP_INTERNAL_SERVER_ERROR);
+    }
+    if (cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", m->member_no, NULL),
+                 m->member_no, "certificate_download", data.cert_no) != 0) {
+        return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
+    }
+    set_download_headers(ctx->r, &data, pdf);
+    if (ctx->r->header_only) {
+        return OK;
+    }
+    apr_status_t rv = stream_pdf(ctx->r, pdf);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, ctx->r, "certificate not fully sent");
+    }
+    return OK;
+}
+
+int cc_api_certificate(cc_api_ctx *ctx)
+{
+    apr_table_t *params;
+    if (request_params(ctx, &params) != OK) {
+        return OK;
+    }
+    const char *confirm = apr_table_get(params, "confirm");
+    if (ctx->r->method_number == M_POST && !cc_session_csrf_ok(ctx->r, ctx->session, params)) {
+        return cc_send_error(ctx->r, HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
+    }
+    if (confirm == NULL || strcmp(confirm, "1") != 0) {
+        return cc_send_error(ctx->r, HTTP_BAD_REQUEST, "confirmation_required",
+                             "请先确认信息无误（confirm=1），再下载会员证");
+    }
+    cc_member *m;
+    int status = cc_member_load(ctx->r, ctx->dbd, ctx->session->member_no, &m);
+    if (status != OK) {
+        return cc_api_fail(ctx, status);
+    }
+    return gate(ctx, m) == DECLINED ? render_and_send(ctx, m) : OK;
+}

@@ -1,0 +1,101 @@
+/* POST /login and POST /logout. */
+#include <string.h>
+#include <apr_md5.h>
+
+#include "cc_api.h"
+#include "cc_audit.h"
+#include "cc_db.h"
+#include "cc_http.h"
+#include "cc_member.h"
+
+/* Validated against when the member does not exist, so an unknown member
+ * costs the same bcrypt work as a wrong password (cost 10, as issued). */
+static const char dummy_hash[] = "$2y$10$sMTZgg3BHkmQfbqpuR86Lu.7EYer880P0vyRpFXa1ak8x8Br8ekXS";
+
+/* Longest member number or password looked at; longer is just a wrong login. */
+#define MAX_LOGIN_FIELD 128
+
+typedef enum { LOGIN_OK, LOGIN_WRONG, LOGIN_NO_PASSWORD, LOGIN_DB_ERROR } login_result;
+
+static login_result check_credentials(cc_api_ctx *ctx, const char *user_type,
+                                      const char *member_no, const char *password)
+{
+    const char *args[] = { member_no };
+    apr_array_header_t *rows = cc_db_select(ctx->r, ctx->dbd, "cc_login_lookup", 1, args);
+    if (rows == NULL) {
+        return LOGIN_DB_ERROR;
+    }
+    const char **row = rows->nelts ? APR_ARRAY_IDX(rows, 0, const char **) : NULL;
+    const char *hash = row && row[1] && *row[1] ? row[1] : dummy_hash;
+    int match = apr_password_validate(password, hash) == APR_SUCCESS;
+    if (row == NULL || strcmp(row[0], user_type) != 0) {
+        return LOGIN_WRONG;
+    }
+    if (row[1] == NULL || *row[1] == '\0') {
+        return LOGIN_NO_PASSWORD;
+    }
+    return match ? LOGIN_OK : LOGIN_WRONG;
+}
+
+static int send_session(cc_api_ctx *ctx, const char *member_no)
+{
+    const char *token;
+    apr_time_t expires;
+    if (cc_session_start(ctx->r, ctx->dbd, member_no, &token, &expires) != OK) {
+        return cc_api_fail(ctx, HTTP_INTERNAL_SERVER_ERROR);
+    }
+    return cc_send_json(ctx->r, HTTP_OK, json_pack(
+        "{s:s, s:s, s:s, s:I, s:s}", "member_no", member_no, "token", token,
+        "token_type", "Bearer", "expires_at", (json_int_t)apr_time_sec(expires),
+        "csrf_token", cc_session_csrf_for(token, ctx->r->pool)));
+}
+
+static int usable(const char *s)
+{
+    return s && *s && strlen(s) <= MAX_LOGIN_FIELD;
+}
+
+int cc_api_login(cc_api_ctx *ctx)
+{
+    apr_table_t *params;
+    if (cc_read_params(ctx->r, ctx->conf->max_body, &params) != OK) {
+        return OK;
+    }
+    const char *type_param = apr_table_get(params, "user_type");
+    const char *member_no = apr_table_get(params, "member_no");
+    const char *password = apr_table_get(params, "password");
+    const char *user_type = type_param ? cc_user_type_parse(type_param) : "non_practicing";
+    if (!member_no || !*member_no || !password || !*password) {
+        return cc_send_error(ctx->r, HTTP_BAD_REQUEST, "missing_credentials", "请输入用户名（会员编号）和密码");
+    }
+    if (user_type == NULL) {
+        return cc_send_error(ctx->r, HTTP_BAD_REQUEST, "bad_user_type", "用户类型须为“非执业会员”或“执业会员”");
+    }
+    login_result result = usable(member_no) && usable(password)
+                          ? check_credentials(ctx, user_type, member_no, password) : LOGIN_WRONG;
+    switch (result) {
+    case LOGIN_OK:
+        cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", member_no, NULL),
+                 member_no, "login", "");
+        return send_session(ctx, member_no);
+    case LOGIN_NO_PASSWORD:
+        return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
+                             "您尚未设置密码，请点击“忘记密码”设置密码");
+    case LOGIN_DB_ERROR:
+        return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r, "member login refused");
+        return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
+    }
+}
+
+int cc_api_logout(cc_api_ctx *ctx)
+{
+    if (!cc_session_csrf_ok(ctx->r, ctx->session, NULL)) {
+        return cc_send_error(ctx->r, HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
+    }
+    if (cc_session_end(ctx->r, ctx->dbd, ctx->session) != OK) {
+        return cc_api_fail(ctx, HTTP_INTERNAL_SERVER_ERROR);
+    }
+    return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:b}", "logged_out", 1));
+}

@@ -1,0 +1,127 @@
+/* GET /me and GET /me/photo. */
+#include <string.h>
+#include <apr_base64.h>
+
+#include "cc_api.h"
+#include "cc_db.h"
+#include "cc_http.h"
+#include "cc_member.h"
+#include "cc_text.h"
+
+/* The guide's two photo messages, told apart. */
+#define MSG_NO_PHOTO "没有查询到照片信息"
+#define MSG_PHOTO_FAILED "获取照片信息失败"
+
+static int is_id_number(const cc_field *f)
+{
+    return strcmp(f->kind, "id_number") == 0;
+}
+
+static json_t *field_json(const cc_field *f, apr_pool_t *p)
+{
+    const char *value = is_id_number(f) ? cc_mask_middle(f->value, p) : f->value;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i}",
+                          "key", f->key, "label", f->label, "kind", f->kind,
+                          "value", value, "required", f->required,
+                          "editable", f->editable, "max_chars", f->max_chars);
+    if (*f->options) {
+        json_t *options = json_array();
+        char *state, *copy = apr_pstrdup(p, f->options);
+        for (char *opt = apr_strtok(copy, "|", &state); opt; opt = apr_strtok(NULL, "|", &state)) {
+            json_array_append_new(options, json_string(opt));
+        }
+        json_object_set_new(o, "options", options);
+    }
+    return o;
+}
+
+static json_t *institute_json(const cc_institute *inst)
+{
+    if (inst == NULL) {
+        return json_null();
+    }
+    return json_pack("{s:s, s:s, s:s}", "code", inst->code, "name", inst->name,
+                     "phone", inst->phone);
+}
+
+static json_t *photo_json(const cc_member *m)
+{
+    int on_file = strcmp(m->photo_status, "none") != 0;
+    json_t *o = json_pack("{s:s, s:b}", "status", m->photo_status, "on_file", on_file);
+    if (!on_file) {
+        json_object_set_new(o, "message", json_string(MSG_NO_PHOTO));
+    }
+    return o;
+}
+
+static json_t *member_json(cc_api_ctx *ctx, const cc_member *m)
+{
+    apr_pool_t *p = ctx->r->pool;
+    json_t *fields = json_array(), *missing = json_array();
+    for (int i = 0; i < m->fields->nelts; i++) {
+        json_array_append_new(fields, field_json(&APR_ARRAY_IDX(m->fields, i, cc_field), p));
+    }
+    apr_array_header_t *absent = cc_member_missing(m, p);
+    for (int i = 0; i < absent->nelts; i++) {
+        json_array_append_new(missing, json_string(APR_ARRAY_IDX(absent, i, const cc_field *)->key));
+    }
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:s, s:s}",
+                     "member_no", m->member_no, "user_type", m->user_type,
+                     "user_type_label", cc_user_type_label(m->user_type),
+                     "fields", fields, "missing_required", missing,
+                     "photo", photo_json(m), "compare_attempts_left", m->attempts_left,
+                     "institute", institute_json(m->institute),
+                     "next_step", cc_member_next_step(m, p),
+                     "csrf_token", ctx->session->csrf_token);
+}
+
+int cc_api_me(cc_api_ctx *ctx)
+{
+    cc_member *m;
+    int status = cc_member_load(ctx->r, ctx->dbd, ctx->session->member_no, &m);
+    if (status != OK) {
+        return cc_api_fail(ctx, status);
+    }
+    return cc_send_json(ctx->r, HTTP_OK, member_json(ctx, m));
+}
+
+int cc_api_load_photo(cc_api_ctx *ctx, unsigned char **jpeg, apr_size_t *len)
+{
+    const char *args[] = { ctx->session->member_no };
+    apr_array_header_t *rows = cc_db_select(ctx->r, ctx->dbd, "cc_photo_get", 1, args);
+    if (rows == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (rows->nelts == 0) {
+        return HTTP_NOT_FOUND;
+    }
+    const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
+    *jpeg = apr_palloc(ctx->r->pool, apr_base64_decode_len(b64));
+    *len = (apr_size_t)apr_base64_decode_binary(*jpeg, b64);
+    return *len > 0 ? OK : HTTP_SERVICE_UNAVAILABLE;
+}
+
+int cc_api_photo_error(cc_api_ctx *ctx, int status)
+{
+    if (status == HTTP_NOT_FOUND) {
+        return cc_send_error(ctx->r, HTTP_NOT_FOUND, "photo_not_found", MSG_NO_PHOTO);
+    }
+    return cc_send_error(ctx->r, HTTP_SERVICE_UNAVAILABLE, "photo_unavailable", MSG_PHOTO_FAILED);
+}
+
+int cc_api_me_photo(cc_api_ctx *ctx)
+{
+    unsigned char *jpeg;
+    apr_size_t len;
+    int status = cc_api_load_photo(ctx, &jpeg, &len);
+    if (status != OK) {
+        return cc_api_photo_error(ctx, status);
+    }
+    ap_set_content_type(ctx->r, "image/jpeg");
+    apr_table_setn(ctx->r->headers_out, "Cache-Control", "private, max-age=0");
+    ap_set_content_length(ctx->r, len);
+    if (!ctx->r->header_only) {
+        ap_rwrite(jpeg, (int)len, ctx->r);
+    }
+    return OK;
+}

@@ -1,0 +1,32 @@
+/* Directives of mod_cicpa_cert: every setting is one, validated at startup. */
+#ifndef CC_CONFIG_H
+#define CC_CONFIG_H
+
+#include "cc_module.h"
+#include "cc_cert_pdf.h"
+#include "cc_font.h"
+
+typedef struct cc_server_conf {
+    int enabled;                       /* the module is used in this server */
+    const char *font_path;             /* CicpaCertFont: TrueType font file */
+    cc_font *font;                     /* that font, loaded at startup */
+    cc_cert_style cert_style;          /* CicpaCertTitle/Issuer/TitleColor/AccentColor */
+    apr_time_t session_lifetime;       /* CicpaCertSessionLifetime, in microseconds */
+    const char *cookie_name;           /* CicpaCertCookieName */
+    int cookie_secure;                 /* CicpaCertCookieSecure: add Secure to the cookie */
+    apr_size_t max_body;               /* CicpaCertMaxBody: largest JSON/form body */
+    int set_mask;                      /* which of the above were set (for merging) */
+} cc_server_conf;
+
+extern const command_rec cc_directives[];
+
+void *cc_server_conf_create(apr_pool_t *p, server_rec *s);
+void *cc_server_conf_merge(apr_pool_t *p, void *base, void *add);
+
+cc_server_conf *cc_server_conf_get(const server_rec *s);
+
+/* Checks every enabled server's settings and loads the font; logs and returns
+ * !OK (stopping httpd) with the name of the faulty directive. */
+int cc_config_validate(apr_pool_t *pconf, server_rec *s);
+
+#endif

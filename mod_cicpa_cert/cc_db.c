@@ -1,0 +1,122 @@
+#include "cc_db.h"
+
+/* Every statement the module runs. Parameters are %s strings as mod_dbd
+ * binds them; numbers are CAST so both sqlite3 and pgsql compare integers. */
+typedef struct cc_statement {
+    const char *label;  /* mod_dbd label */
+    const char *sql;    /* the query */
+} cc_statement;
+
+static const cc_statement statements[] = {
+    { "cc_login_lookup",
+      "SELECT user_type, password_hash FROM members WHERE member_no = %s" },
+    { "cc_session_insert",
+      "INSERT INTO sessions (token_hash, member_no, created_at, expires_at)"
+      " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
+    { "cc_session_find",
+      "SELECT member_no, expires_at FROM sessions"
+      " WHERE token_hash = %s AND expires_at > CAST(%s AS BIGINT)" },
+    { "cc_session_delete",
+      "DELETE FROM sessions WHERE token_hash = %s" },
+    { "cc_session_purge_expired",
+      "DELETE FROM sessions WHERE member_no = %s AND expires_at <= CAST(%s AS BIGINT)" },
+    { "cc_member_get",
+      "SELECT m.user_type, m.photo_status, m.compare_attempts_left"
+      " FROM members m WHERE m.member_no = %s" },
+    { "cc_member_fields",
+      "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
+      " f.member_editable, v.value"
+      " FROM field_catalogue f LEFT JOIN member_fields v"
+      " ON v.field_key = f.field_key AND v.member_no = %s"
+      " ORDER BY f.sort_order" },
+    { "cc_institute_get",
+      "SELECT code, name, phone FROM institutes WHERE code = %s" },
+    { "cc_photo_get",
+      "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s" },
+    { "cc_audit_insert",
+      "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
+      " VALUES (CAST(%s AS BIGINT), %s, %s, %s, %s, %s)" },
+};
+
+void cc_db_register_statements(server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    for (apr_size_t i = 0; i < sizeof(statements) / sizeof(statements[0]); i++) {
+        prepare(s, statements[i].sql, statements[i].label);
+    }
+}
+
+int cc_db_available(void)
+{
+    return APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare) != NULL
+           && APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire) != NULL;
+}
+
+ap_dbd_t *cc_db_acquire(request_rec *r)
+{
+    APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    ap_dbd_t *dbd = acquire(r);
+    if (dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "no database connection (check DBDriver/DBDParams)");
+    }
+    return dbd;
+}
+
+static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd, const char *label)
+{
+    apr_dbd_prepared_t *stmt = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
+    if (stmt == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "statement %s is not prepared", label);
+    }
+    return stmt;
+}
+
+apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                 int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt = statement(r, dbd, label);
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    if (stmt == NULL) {
+        return NULL;
+    }
+    int rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0, nargs, args);
+    if (rv != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "query %s failed: %s", label,
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return NULL;
+    }
+    apr_array_header_t *rows = apr_array_make(r->pool, 4, sizeof(const char **));
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        /* Asked per row: pgsql's sequential results know it only then. */
+        int ncols = apr_dbd_num_cols(dbd->driver, res);
+        const char **values = apr_pcalloc(r->pool, (ncols + 1) * sizeof(const char *));
+        for (int c = 0; c < ncols; c++) {
+            const char *v = apr_dbd_get_entry(dbd->driver, row, c);
+            values[c] = v ? apr_pstrdup(r->pool, v) : NULL;
+        }
+        APR_ARRAY_PUSH(rows, const char **) = values;
+    }
+    return rows;
+}
+
+int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt = statement(r, dbd, label);
+    int nrows = 0;
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rv = apr_dbd_pquery(dbd->driver, r->pool, dbd->handle, &nrows, stmt, nargs, args);
+    if (rv != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "statement %s failed: %s", label,
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return -1;
+    }
+    return nrows;
+}
+
+const char *cc_db_now(request_rec *r)
+{
+    return apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
+}

@@ -1,0 +1,32 @@
+/* Member data through mod_dbd: statements prepared at startup by label. */
+#ifndef CC_DB_H
+#define CC_DB_H
+
+#include "cc_module.h"
+
+/* Registers every statement of the module with mod_dbd for server s
+ * (must run before mod_dbd's post_config, which prepares them). */
+void cc_db_register_statements(server_rec *s);
+
+/* 1 when mod_dbd is loaded (its optional functions exist). */
+int cc_db_available(void);
+
+/* A connection from mod_dbd's pool, released with the request; NULL (and
+ * logged) when the database cannot be reached. */
+ap_dbd_t *cc_db_acquire(request_rec *r);
+
+/* Runs the SELECT labelled label with nargs string arguments. Returns the
+ * rows, each a const char ** of the statement's columns (NULL for SQL NULL),
+ * or NULL on a database error (logged without the arguments). */
+apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                 int nargs, const char **args);
+
+/* Runs the INSERT/UPDATE/DELETE labelled label. Returns the number of rows
+ * changed, or -1 on a database error (logged without the arguments). */
+int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label,
+               int nargs, const char **args);
+
+/* Unix seconds now, as the decimal string the statements bind. */
+const char *cc_db_now(request_rec *r);
+
+#endif

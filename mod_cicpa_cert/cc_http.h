@@ -1,0 +1,39 @@
+/* HTTP plumbing for the JSON API: bounded bodies, parameters, JSON replies. */
+#ifndef CC_HTTP_H
+#define CC_HTTP_H
+
+#include <jansson.h>
+
+#include "cc_module.h"
+
+/* Sends obj (the reference is taken) as the JSON body with status; returns OK
+ * for the handler to return. */
+int cc_send_json(request_rec *r, int status, json_t *obj);
+
+/* Sends {"error":{"code":code,"message":message}} with status; returns OK. */
+int cc_send_error(request_rec *r, int status, const char *code, const char *message);
+
+/* As cc_send_error, with extra members merged into the error object. */
+int cc_send_error_with(request_rec *r, int status, const char *code,
+                       const char *message, json_t *extra);
+
+/* Reads the whole request body, refusing it while reading once it exceeds
+ * limit. Returns OK, or an HTTP status (413, 400) with nothing sent yet. */
+int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data,
+                 apr_size_t *len);
+
+/* Reads JSON-object or form-urlencoded parameters (string values) from the
+ * body into *params. Returns OK or an error status after sending a JSON
+ * error (400 malformed, 413 too large, 415 other media types). */
+int cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params);
+
+/* The query string's parameters (an empty table when there is none). */
+apr_table_t *cc_query_params(request_rec *r);
+
+/* 1 when the request announces a body (chunked or Content-Length > 0). */
+int cc_request_has_body(request_rec *r);
+
+/* 1 when the request's media type (Content-Type without parameters) is type. */
+int cc_media_type_is(request_rec *r, const char *type);
+
+#endif

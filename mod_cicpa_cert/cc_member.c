@@ -1,0 +1,143 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_db.h"
+#include "cc_member.h"
+
+static const struct {
+    const char *code;   /* stored in members.user_type */
+    const char *label;  /* shown on the login page and the certificate */
+} user_types[] = {
+    { "non_practicing", "非执业会员" },
+    { "practicing", "执业会员" },
+};
+
+const char *cc_user_type_label(const char *user_type)
+{
+    for (apr_size_t i = 0; i < sizeof(user_types) / sizeof(user_types[0]); i++) {
+        if (user_type && strcmp(user_type, user_types[i].code) == 0) {
+            return user_types[i].label;
+        }
+    }
+    return NULL;
+}
+
+const char *cc_user_type_parse(const char *param)
+{
+    for (apr_size_t i = 0; i < sizeof(user_types) / sizeof(user_types[0]); i++) {
+        if (param && (strcmp(param, user_types[i].code) == 0
+                      || strcmp(param, user_types[i].label) == 0)) {
+            return user_types[i].code;
+        }
+    }
+    return NULL;
+}
+
+static cc_field field_of_row(const char **row)
+{
+    cc_field f;
+    f.key = row[0];
+    f.label = row[1];
+    f.kind = row[2];
+    f.options = row[3] ? row[3] : "";
+    f.max_chars = row[4] ? atoi(row[4]) : 0;
+    f.required = row[5] && atoi(row[5]) != 0;
+    f.editable = row[6] && atoi(row[6]) != 0;
+    f.value = row[7] ? row[7] : "";
+    return f;
+}
+
+static int load_fields(request_rec *r, ap_dbd_t *dbd, cc_member *m)
+{
+    const char *args[] = { m->member_no };
+    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_member_fields", 1, args);
+    if (rows == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    m->fields = apr_array_make(r->pool, rows->nelts, sizeof(cc_field));
+    for (int i = 0; i < rows->nelts; i++) {
+        APR_ARRAY_PUSH(m->fields, cc_field) = field_of_row(APR_ARRAY_IDX(rows, i, const char **));
+    }
+    return OK;
+}
+
+static int load_institute(request_rec *r, ap_dbd_t *dbd, cc_member *m)
+{
+    const char *args[] = { cc_member_value(m, "institute") };
+    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_institute_get", 1, args);
+    if (rows == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (rows->nelts > 0) {
+        const char **row = APR_ARRAY_IDX(rows, 0, const char **);
+        m->institute = apr_palloc(r->pool, sizeof(cc_institute));
+        m->institute->code = row[0];
+        m->institute->name = row[1];
+        m->institute->phone = row[2] ? row[2] : "";
+    }
+    return OK;
+}
+
+int cc_member_load(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_member **out)
+{
+    const char *args[] = { member_no };
+    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_member_get", 1, args);
+    if (rows == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (rows->nelts == 0) {
+        return HTTP_NOT_FOUND;
+    }
+    const char **row = APR_ARRAY_IDX(rows, 0, const char **);
+    cc_member *m = apr_pcalloc(r->pool, sizeof(*m));
+    m->member_no = member_no;
+    m->user_type = row[0];
+    m->photo_status = row[1] ? row[1] : "none";
+    m->attempts_left = row[2] ? atoi(row[2]) : 0;
+    int status = load_fields(r, dbd, m);
+    if (status == OK) {
+        status = load_institute(r, dbd, m);
+    }
+    *out = m;
+    return status;
+}
+
+const char *cc_member_value(const cc_member *m, const char *key)
+{
+    for (int i = 0; i < m->fields->nelts; i++) {
+        const cc_field *f = &APR_ARRAY_IDX(m->fields, i, cc_field);
+        if (strcmp(f->key, key) == 0) {
+            return f->value;
+        }
+    }
+    return "";
+}
+
+apr_array_header_t *cc_member_missing(const cc_member *m, apr_pool_t *p)
+{
+    apr_array_header_t *missing = apr_array_make(p, 4, sizeof(const cc_field *));
+    for (int i = 0; i < m->fields->nelts; i++) {
+        const cc_field *f = &APR_ARRAY_IDX(m->fields, i, cc_field);
+        if (f->required && *f->value == '\0') {
+            APR_ARRAY_PUSH(missing, const cc_field *) = f;
+        }
+    }
+    return missing;
+}
+
+const char *cc_member_next_step(const cc_member *m, apr_pool_t *p)
+{
+    if (strcmp(m->photo_status, "awaiting_review") == 0) {
+        return "onsite_review";
+    }
+    if (strcmp(m->photo_status, "on_file") != 0) {
+        return "upload_photo";
+    }
+    apr_array_header_t *missing = cc_member_missing(m, p);
+    for (int i = 0; i < missing->nelts; i++) {
+        if (!APR_ARRAY_IDX(missing, i, const cc_field *)->editable) {
+            return "contact_institute";
+        }
+    }
+    return missing->nelts > 0 ? "complete_profile" : "download";
+}

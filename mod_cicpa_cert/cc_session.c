@@ -1,0 +1,120 @@
+#include <string.h>
+
+#include "cc_config.h"
+#include "cc_crypto.h"
+#include "cc_db.h"
+#include "cc_session.h"
+
+/* 32 bytes of entropy: a guess has no practical chance. */
+#define TOKEN_BYTES 32
+
+const char *cc_session_csrf_for(const char *token, apr_pool_t *p)
+{
+    const char *input = apr_pstrcat(p, "csrf:", token, NULL);
+    return cc_sha256_hex(input, strlen(input), p);
+}
+
+static void set_cookie(request_rec *r, const char *value, apr_int64_t max_age)
+{
+    const cc_server_conf *conf = cc_server_conf_get(r->server);
+    apr_table_add(r->err_headers_out, "Set-Cookie",
+                  apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT
+                               "; HttpOnly; SameSite=Lax%s", conf->cookie_name, value,
+                               max_age, conf->cookie_secure ? "; Secure" : ""));
+}
+
+int cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
+                     const char **token, apr_time_t *expires)
+{
+    const cc_server_conf *conf = cc_server_conf_get(r->server);
+    apr_time_t now = apr_time_now();
+    *token = cc_random_token(TOKEN_BYTES, r->pool);
+    if (*token == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "random generator failed");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    *expires = now + conf->session_lifetime;
+    const char *args[] = {
+        cc_sha256_hex(*token, strlen(*token), r->pool), member_no,
+        apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(now)),
+        apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(*expires))
+    };
+    const char *purge_args[] = { member_no, args[2] };
+    cc_db_exec(r, dbd, "cc_session_purge_expired", 2, purge_args);
+    if (cc_db_exec(r, dbd, "cc_session_insert", 4, args) != 1) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    set_cookie(r, *token, apr_time_sec(conf->session_lifetime));
+    return OK;
+}
+
+/* The bearer token, else the session cookie's value, else NULL. */
+static const char *request_token(request_rec *r, int *via_cookie)
+{
+    const cc_server_conf *conf = cc_server_conf_get(r->server);
+    const char *auth = apr_table_get(r->headers_in, "Authorization");
+    *via_cookie = 0;
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        return auth + 7;
+    }
+    const char *cookies = apr_table_get(r->headers_in, "Cookie");
+    apr_size_t name_len = strlen(conf->cookie_name);
+    for (const char *c = cookies; c && *c; ) {
+        while (*c == ' ' || *c == ';') {
+            c++;
+        }
+        const char *end = strchr(c, ';');
+        if (strncmp(c, conf->cookie_name, name_len) == 0 && c[name_len] == '=') {
+            *via_cookie = 1;
+            const char *v = c + name_len + 1;
+            return end ? apr_pstrmemdup(r->pool, v, end - v) : v;
+        }
+        c = end;
+    }
+    return NULL;
+}
+
+int cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
+{
+    int via_cookie = 0;
+    const char *token = request_token(r, &via_cookie);
+    if (token == NULL || *token == '\0' || strlen(token) > 128) {
+        return HTTP_UNAUTHORIZED;
+    }
+    const char *hash = cc_sha256_hex(token, strlen(token), r->pool);
+    const char *args[] = { hash, cc_db_now(r) };
+    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_session_find", 2, args);
+    if (rows == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (rows->nelts == 0) {
+        return HTTP_UNAUTHORIZED;
+    }
+    cc_session *s = apr_pcalloc(r->pool, sizeof(*s));
+    s->member_no = APR_ARRAY_IDX(rows, 0, const char **)[0];
+    s->token_hash = hash;
+    s->csrf_token = cc_session_csrf_for(token, r->pool);
+    s->via_cookie = via_cookie;
+    r->user = apr_pstrdup(r->pool, s->member_no);
+    *out = s;
+    return OK;
+}
+
+int cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session)
+{
+    const char *args[] = { session->token_hash };
+    set_cookie(r, "", 0);
+    return cc_db_exec(r, dbd, "cc_session_delete", 1, args) < 0 ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+int cc_session_csrf_ok(request_rec *r, const cc_session *session, apr_table_t *params)
+{
+    if (!session->via_cookie) {
+        return 1;
+    }
+    const char *presented = apr_table_get(r->headers_in, "X-CSRF-Token");
+    if (presented == NULL && params != NULL) {
+        presented = apr_table_get(params, "csrf_token");
+    }
+    return presented != NULL && cc_str_equal_ct(presented, session->csrf_token);
+}

@@ -1,0 +1,38 @@
+/* Member sessions: server-side rows keyed by the SHA-256 of a random token,
+ * carried in an HttpOnly cookie (PC) or an Authorization: Bearer header
+ * (mini-program). */
+#ifndef CC_SESSION_H
+#define CC_SESSION_H
+
+#include "cc_module.h"
+
+typedef struct cc_session {
+    const char *member_no;   /* whose session */
+    const char *token_hash;  /* its row key */
+    const char *csrf_token;  /* what a cookie client must echo on changes */
+    int via_cookie;          /* token came from the cookie, not Bearer */
+} cc_session;
+
+/* Creates a session for member_no, sets the cookie and returns the token in
+ * *token. Returns OK or HTTP_INTERNAL_SERVER_ERROR (logged). */
+int cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
+                     const char **token, apr_time_t *expires);
+
+/* Finds the live session of the request. Returns OK with *out set,
+ * HTTP_UNAUTHORIZED when there is none (or it expired), or
+ * HTTP_INTERNAL_SERVER_ERROR on a database error. */
+int cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out);
+
+/* Deletes the session row and clears the cookie. */
+int cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session);
+
+/* The CSRF token of a session token. It is derived, so nothing more is
+ * stored; a page reads it from /login or /me, another site cannot. */
+const char *cc_session_csrf_for(const char *token, apr_pool_t *p);
+
+/* For state-changing requests: a cookie session must present its CSRF token
+ * in the X-CSRF-Token header (or a csrf_token parameter, for plain forms);
+ * Bearer sessions carry no ambient credential and pass. 1 when allowed. */
+int cc_session_csrf_ok(request_rec *r, const cc_session *session, apr_table_t *params);
+
+#endif

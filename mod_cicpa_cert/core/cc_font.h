@@ -1,0 +1,52 @@
+/* A CJK TrueType font loaded once per process and subset per document. */
+#ifndef CC_FONT_H
+#define CC_FONT_H
+
+#include <apr_pools.h>
+
+typedef struct cc_font cc_font;
+
+/* Loads (memory-maps) the TrueType font at path; the font lives as long as p.
+ * Returns NULL and sets *err to a readable reason when the file is missing,
+ * unreadable, not TrueType (e.g. CFF-based Noto CJK) or cannot be subset. */
+cc_font *cc_font_load(const char *path, apr_pool_t *p, const char **err);
+
+/* The characters one document shows, collected before its font is built.
+ * A cc_font may be shared by threads; a subset belongs to one thread. */
+typedef struct cc_font_subset cc_font_subset;
+
+/* One character of a built subset: the 16-bit code that the encoded text
+ * uses for it and the Unicode character it stands for. The codes equal the
+ * characters, except that characters above U+FFFF (rare CJK in names) get
+ * private-use codes from U+E000 up, because PDF text through libharu is
+ * limited to 16-bit codes. */
+typedef struct cc_font_char {
+    unsigned code;
+    unsigned long unicode;
+} cc_font_char;
+
+/* A built subset: a standalone TrueType file whose (3,1) format 4 cmap maps
+ * exactly the codes in chars (sorted by code) to their glyphs. */
+typedef struct cc_font_file {
+    const unsigned char *data;
+    apr_size_t len;
+    const cc_font_char *chars;
+    apr_size_t nchars;
+} cc_font_file;
+
+/* Starts an empty subset of font; its memory lives as long as p. */
+cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p);
+
+/* Adds the characters of the UTF-8 text to the subset and returns the text
+ * with every character above U+FFFF replaced by its private-use code (still
+ * UTF-8). Returns NULL and sets *err when text is not valid UTF-8 or holds a
+ * character the font has no glyph for (including control characters). */
+const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
+                                  const char **err);
+
+/* Builds the TrueType file of the characters added so far (allocated in the
+ * subset's pool). Returns NULL and sets *err on failure. */
+const cc_font_file *cc_font_subset_build(cc_font_subset *subset,
+                                         const char **err);
+
+#endif

@@ -1,0 +1,14 @@
+/* application/x-www-form-urlencoded bodies. */
+#ifndef CC_FORM_H
+#define CC_FORM_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+/* Decodes body (len bytes, '+' as space, %XX escapes) into *out (keys and
+ * values copied into p; a repeated key keeps the first value). Returns
+ * APR_EGENERAL on a broken %-escape, a NUL byte, or invalid UTF-8. */
+apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
+                           apr_table_t **out);
+
+#endif

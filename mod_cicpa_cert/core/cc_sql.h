@@ -1,0 +1,21 @@
+/* Migration scripts: one schema text for both apr-util drivers. */
+#ifndef CC_SQL_H
+#define CC_SQL_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+/* Splits script into statements (a statement ends with ';' at the end of a
+ * line; '--' comment lines are dropped) and replaces the dialect tokens for
+ * driver ("sqlite3" or "pgsql"):
+ *   {{ID}}  an auto-increment integer primary key
+ * Statements come without their final ';'.
+ * Returns an array of const char * statements, or NULL for an unknown driver. */
+apr_array_header_t *cc_sql_statements(const char *script, const char *driver,
+                                      apr_pool_t *p);
+
+/* The version of a migration file named "NNN_words.sql" (NNN > 0), or 0 when
+ * the name does not have that form. */
+int cc_sql_migration_version(const char *file_name);
+
+#endif

@@ -1,0 +1,27 @@
+/* Small UTF-8 text helpers shared by the glue and the admin tool. */
+#ifndef CC_TEXT_H
+#define CC_TEXT_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+/* Keeps the first and the last character and replaces every character in
+ * between with '*' (UTF-8 aware): "110101199003071234" -> "1****************4".
+ * Strings of one or two characters are fully masked. NULL gives ""; a string
+ * that is not valid UTF-8 is masked byte by byte, so nothing of it shows. */
+const char *cc_mask_middle(const char *s, apr_pool_t *p);
+
+/* A Content-Disposition value for an attachment whose name may be Chinese
+ * (RFC 6266 + RFC 5987): attachment; filename="<ascii_fallback>";
+ * filename*=UTF-8''<percent-encoded name>. The fallback becomes a
+ * quoted-string ('"' and '\\' escaped, control and non-ASCII bytes as '_';
+ * NULL or "" gives "download"); filename* is left out when name_utf8 is NULL,
+ * empty or not valid UTF-8. Control characters in either become '_', so the
+ * value never holds CR or LF. */
+const char *cc_content_disposition(const char *name_utf8,
+                                   const char *ascii_fallback, apr_pool_t *p);
+
+/* t's local date as YYYY-MM-DD; t == 0 means now (today's date). */
+const char *cc_date_ymd(apr_time_t t, apr_pool_t *p);
+
+#endif

@@ -1,0 +1,207 @@
+"""Integration harness: a real apache2 with the built module, on a loopback
+port, over a real SQLite file or a real PostgreSQL database (CICPA_TEST_DB).
+
+Like httpd's own pyhttpd, every test fails when the error log gained
+[error]/[crit]/[alert]/[emerg] lines (or a child killed by a signal) it did not declare with
+@pytest.mark.expected_errors("regex", ...)."""
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DB_KIND = os.environ.get("CICPA_TEST_DB", "sqlite")
+OUT = os.path.join(ROOT, "tests", "out", DB_KIND)
+PG_DB = "cicpa_test"
+PASSWORD = "Demo@2026"
+SERIOUS = re.compile(r"\[(?:[\w.]+:)?(error|crit|alert|emerg)\]|exit signal")
+
+
+def lib(command):
+    """Runs a function of scripts/lib.sh (the demo uses the same ones)."""
+    subprocess.run(["bash", "-c", f'. "{ROOT}/scripts/lib.sh" && {command}'],
+                   check=True, cwd=ROOT)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Database:
+    """Direct access for set-up and assertions (never the module's path)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        if kind == "sqlite":
+            self.path = os.path.join(OUT, "db", "cicpa.db")
+            self.driver, self.params = "sqlite3", self.path
+        else:
+            port = os.environ.get("CICPA_PG_PORT", "54329")
+            self.driver = "pgsql"
+            self.params = f"host=127.0.0.1 port={port} dbname={PG_DB} user=postgres"
+
+    def create(self):
+        if self.kind == "sqlite":
+            lib(f'cc_new_sqlite_db "{self.path}"')
+        else:
+            lib(f"cc_new_pg_db {PG_DB}")
+
+    def _connect(self):
+        if self.kind == "sqlite":
+            conn = sqlite3.connect(self.path, timeout=10)
+            return conn
+        import psycopg2
+        return psycopg2.connect(self.params)
+
+    def query(self, sql, *args):
+        """Runs sql (with ? placeholders) and returns all rows, committed."""
+        if self.kind != "sqlite":
+            sql = sql.replace("?", "%s")
+        conn = self._connect()
+        try:
+            cur = conn.cursor()
+            cur.execute(sql, args)
+            rows = cur.fetchall() if cur.description else []
+            conn.commit()
+            return rows
+        finally:
+            conn.close()
+
+
+class Httpd:
+    def __init__(self, db, name="main", extra_conf=None):
+        self.db = db
+        self.root = os.path.join(OUT, name)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.conf = os.path.join(self.root, "httpd.conf")
+        self.error_log = os.path.join(self.root, "error.log")
+        self.extra_conf = extra_conf
+
+    def render(self):
+        os.makedirs(self.root, exist_ok=True)
+        extra = ""
+        if self.extra_conf is not None:
+            extra = os.path.join(self.root, "extra.conf")
+            with open(extra, "w") as f:
+                f.write(self.extra_conf)
+        for leftover in ("error.log", "httpd.pid"):
+            path = os.path.join(self.root, leftover)
+            if os.path.exists(path):
+                os.remove(path)
+        lib(f'cc_render_conf "{self.root}" {self.port} {self.db.driver} '
+            f'"{self.db.params}" "{extra}"')
+
+    def start(self):
+        """Starts httpd; returns the apache2 exit code (0 when it runs)."""
+        self.render()
+        rc = subprocess.run(["apache2", "-f", self.conf, "-k", "start"]).returncode
+        if rc != 0:
+            return rc
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return 0
+            except OSError:
+                if self.exited():
+                    return 1
+                time.sleep(0.1)
+        return 1
+
+    def exited(self):
+        return not os.path.exists(os.path.join(self.root, "httpd.pid"))
+
+    def stop(self):
+        subprocess.run(["apache2", "-f", self.conf, "-k", "stop"],
+                       stderr=subprocess.DEVNULL)
+        deadline = time.time() + 15
+        while not self.exited() and time.time() < deadline:
+            time.sleep(0.1)
+
+    def log_size(self):
+        return os.path.getsize(self.error_log) if os.path.exists(self.error_log) else 0
+
+    def log_since(self, offset):
+        if not os.path.exists(self.error_log):
+            return []
+        with open(self.error_log, encoding="utf-8", errors="replace") as f:
+            f.seek(offset)
+            return f.read().splitlines()
+
+    def log_text(self):
+        return "\n".join(self.log_since(0))
+
+
+@pytest.fixture(scope="session")
+def db():
+    database = Database(DB_KIND)
+    database.create()
+    return database
+
+
+@pytest.fixture(scope="session")
+def httpd(db):
+    server = Httpd(db)
+    if server.start() != 0:
+        pytest.fail("httpd did not start:\n" + server.log_text())
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def error_log_guard(request, httpd):
+    offset = httpd.log_size()
+    yield
+    marker = request.node.get_closest_marker("expected_errors")
+    allowed = [re.compile(p) for p in (marker.args if marker else ())]
+    unexpected = [line for line in httpd.log_since(offset)
+                  if SERIOUS.search(line) and not any(p.search(line) for p in allowed)]
+    assert not unexpected, "unexpected lines in the error log:\n" + "\n".join(unexpected)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expected_errors(*regex): error-log lines a test causes on purpose")
+
+
+class Api:
+    """A client of the member API, as a page or the mini-program uses it."""
+
+    def __init__(self, base):
+        self.base = base + "/cert/api"
+        self.http = requests.Session()
+        self.token = None
+        self.csrf = None
+
+    def url(self, path):
+        return self.base + path
+
+    def login(self, member_no, password=PASSWORD, user_type="non_practicing", **kw):
+        r = self.http.post(self.url("/login"), json={
+            "user_type": user_type, "member_no": member_no, "password": password}, **kw)
+        if r.status_code == 200:
+            self.token = r.json()["token"]
+            self.csrf = r.json()["csrf_token"]
+        return r
+
+    def bearer(self):
+        """The same session as the mini-program sends it: no cookie."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def api(httpd):
+    return Api(httpd.url)
+
+
+@pytest.fixture
+def member1(api):
+    assert api.login("110000000001").status_code == 200
+    return api
