@@ -8,6 +8,12 @@
 #include "cc_http.h"
 #include "cc_member.h"
 
+const cc_statement cc_login_statements[] = {
+    { "cc_login_lookup",
+      "SELECT user_type, password_hash FROM members WHERE member_no = %s" },
+    { NULL, NULL }
+};
+
 /* Validated against when the member does not exist, so an unknown member
  * costs the same bcrypt work as a wrong password (cost 10, as issued). */
 static const char dummy_hash[] = "$2y$10$sMTZgg3BHkmQfbqpuR86Lu.7EYer880P0vyRpFXa1ak8x8Br8ekXS";

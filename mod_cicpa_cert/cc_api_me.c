@@ -8,6 +8,12 @@
 #include "cc_member.h"
 #include "cc_text.h"
 
+const cc_statement cc_photo_statements[] = {
+    { "cc_photo_get",
+      "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s" },
+    { NULL, NULL }
+};
+
 /* The guide's two photo messages, told apart. */
 #define MSG_NO_PHOTO "没有查询到照片信息"
 #define MSG_PHOTO_FAILED "获取照片信息失败"

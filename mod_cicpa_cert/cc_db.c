@@ -1,48 +1,21 @@
 #include "cc_db.h"
 
-/* Every statement the module runs. Parameters are %s strings as mod_dbd
- * binds them; numbers are CAST so both sqlite3 and pgsql compare integers. */
-typedef struct cc_statement {
-    const char *label;  /* mod_dbd label */
-    const char *sql;    /* the query */
-} cc_statement;
-
-static const cc_statement statements[] = {
-    { "cc_login_lookup",
-      "SELECT user_type, password_hash FROM members WHERE member_no = %s" },
-    { "cc_session_insert",
-      "INSERT INTO sessions (token_hash, member_no, created_at, expires_at)"
-      " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
-    { "cc_session_find",
-      "SELECT member_no, expires_at FROM sessions"
-      " WHERE token_hash = %s AND expires_at > CAST(%s AS BIGINT)" },
-    { "cc_session_delete",
-      "DELETE FROM sessions WHERE token_hash = %s" },
-    { "cc_session_purge_expired",
-      "DELETE FROM sessions WHERE member_no = %s AND expires_at <= CAST(%s AS BIGINT)" },
-    { "cc_member_get",
-      "SELECT m.user_type, m.photo_status, m.compare_attempts_left"
-      " FROM members m WHERE m.member_no = %s" },
-    { "cc_member_fields",
-      "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
-      " f.member_editable, v.value"
-      " FROM field_catalogue f LEFT JOIN member_fields v"
-      " ON v.field_key = f.field_key AND v.member_no = %s"
-      " ORDER BY f.sort_order" },
-    { "cc_institute_get",
-      "SELECT code, name, phone FROM institutes WHERE code = %s" },
-    { "cc_photo_get",
-      "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s" },
-    { "cc_audit_insert",
-      "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
-      " VALUES (CAST(%s AS BIGINT), %s, %s, %s, %s, %s)" },
+/* Every feature's statements. */
+static const cc_statement *const statement_tables[] = {
+    cc_session_statements,
+    cc_member_statements,
+    cc_audit_statements,
+    cc_login_statements,
+    cc_photo_statements,
 };
 
 void cc_db_register_statements(server_rec *s)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-    for (apr_size_t i = 0; i < sizeof(statements) / sizeof(statements[0]); i++) {
-        prepare(s, statements[i].sql, statements[i].label);
+    for (apr_size_t t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+        for (const cc_statement *st = statement_tables[t]; st->label; st++) {
+            prepare(s, st->sql, st->label);
+        }
     }
 }
 

@@ -4,6 +4,21 @@
 
 #include "cc_module.h"
 
+/* A statement the module runs, prepared by mod_dbd under its label.
+ * Parameters are %s strings as mod_dbd binds them; numbers are written
+ * CAST(%s AS BIGINT) so sqlite3 and pgsql compare integers alike. Each
+ * feature file owns a table of them, ended by { NULL, NULL }. */
+typedef struct cc_statement {
+    const char *label;  /* mod_dbd label, prefixed cc_ */
+    const char *sql;    /* the query */
+} cc_statement;
+
+extern const cc_statement cc_session_statements[];  /* cc_session.c */
+extern const cc_statement cc_member_statements[];   /* cc_member.c */
+extern const cc_statement cc_audit_statements[];    /* cc_audit.c */
+extern const cc_statement cc_login_statements[];    /* cc_api_login.c */
+extern const cc_statement cc_photo_statements[];    /* cc_api_me.c */
+
 /* Registers every statement of the module with mod_dbd for server s
  * (must run before mod_dbd's post_config, which prepares them). */
 void cc_db_register_statements(server_rec *s);

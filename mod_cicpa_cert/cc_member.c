@@ -4,6 +4,20 @@
 #include "cc_db.h"
 #include "cc_member.h"
 
+const cc_statement cc_member_statements[] = {
+    { "cc_member_get",
+      "SELECT user_type, photo_status, compare_attempts_left FROM members WHERE member_no = %s" },
+    { "cc_member_fields",
+      "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
+      " f.member_editable, v.value"
+      " FROM field_catalogue f LEFT JOIN member_fields v"
+      " ON v.field_key = f.field_key AND v.member_no = %s"
+      " ORDER BY f.sort_order" },
+    { "cc_institute_get",
+      "SELECT code, name, phone FROM institutes WHERE code = %s" },
+    { NULL, NULL }
+};
+
 static const struct {
     const char *code;   /* stored in members.user_type */
     const char *label;  /* shown on the login page and the certificate */

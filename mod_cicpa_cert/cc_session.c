@@ -5,6 +5,20 @@
 #include "cc_db.h"
 #include "cc_session.h"
 
+const cc_statement cc_session_statements[] = {
+    { "cc_session_insert",
+      "INSERT INTO sessions (token_hash, member_no, created_at, expires_at)"
+      " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
+    { "cc_session_find",
+      "SELECT member_no, expires_at FROM sessions"
+      " WHERE token_hash = %s AND expires_at > CAST(%s AS BIGINT)" },
+    { "cc_session_delete",
+      "DELETE FROM sessions WHERE token_hash = %s" },
+    { "cc_session_purge_expired",
+      "DELETE FROM sessions WHERE member_no = %s AND expires_at <= CAST(%s AS BIGINT)" },
+    { NULL, NULL }
+};
+
 /* 32 bytes of entropy: a guess has no practical chance. */
 #define TOKEN_BYTES 32
 

@@ -145,35 +145,47 @@ static int read_header(photo_reader *reader, const unsigned char *data,
 
 /* ---- pixels */
 
-/* The band that must be background: the top border_px rows, and border_px
- * columns at each side over the upper half (shoulders may reach the sides
- * and the bottom edge, so those are not measured). */
-static int in_background_band(const cc_photo_rules *rules, int x, int y)
+/* Locals rather than fields in the loops below: stores through a pointer
+ * would force reloads, since JSAMPLE (unsigned char) aliases everything. */
+static void tally_band(pixel_tally *tally, const cc_photo_rules *rules,
+                       const JSAMPLE *row, int from, int to)
 {
-    if (y < rules->border_px)
-        return 1;
-    return y < rules->height / 2
-           && (x < rules->border_px || x >= rules->width - rules->border_px);
+    const int white_min = rules->white_min;
+    apr_size_t white = 0;
+
+    for (const JSAMPLE *rgb = row + from * 3; rgb < row + to * 3; rgb += 3)
+        white += rgb[0] >= white_min && rgb[1] >= white_min && rgb[2] >= white_min;
+    tally->band_white += white;
+    tally->band += (apr_size_t)(to - from);
 }
 
+/* Counts the coloured pixels of row y, and the white ones of the band that
+ * must be background: the top border_px rows, and border_px columns at each
+ * side over the upper half (shoulders may reach the sides and the bottom
+ * edge, so those are not measured). */
 static void tally_row(pixel_tally *tally, const cc_photo_rules *rules,
-                      const JSAMPLE *rgb, int y)
+                      const JSAMPLE *row, int y)
 {
-    for (int x = 0; x < rules->width; x++, rgb += 3) {
+    const JSAMPLE *end = row + rules->width * 3;
+    const int min_chroma = rules->colour_min_chroma;
+    apr_size_t coloured = 0;
+
+    for (const JSAMPLE *rgb = row; rgb < end; rgb += 3) {
         int lo = rgb[0] < rgb[1] ? rgb[0] : rgb[1];
         int hi = rgb[0] < rgb[1] ? rgb[1] : rgb[0];
 
         lo = rgb[2] < lo ? rgb[2] : lo;
         hi = rgb[2] > hi ? rgb[2] : hi;
-        if (hi - lo >= rules->colour_min_chroma)
-            tally->coloured++;
-        if (in_background_band(rules, x, y)) {
-            tally->band++;
-            if (lo >= rules->white_min)
-                tally->band_white++;
-        }
+        coloured += hi - lo >= min_chroma;
     }
+    tally->coloured += coloured;
     tally->total += (apr_size_t)rules->width;
+    if (y < rules->border_px)
+        tally_band(tally, rules, row, 0, rules->width);
+    else if (y < rules->height / 2) {
+        tally_band(tally, rules, row, 0, rules->border_px);
+        tally_band(tally, rules, row, rules->width - rules->border_px, rules->width);
+    }
 }
 
 /* Decodes every row to RGB and tallies it; false when libjpeg gives up or

@@ -16,8 +16,10 @@ import requests
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DB_KIND = os.environ.get("CICPA_TEST_DB", "sqlite")
-OUT = os.path.join(ROOT, "tests", "out", DB_KIND)
-PG_DB = "cicpa_test"
+# Parallel runs (several developers on one machine) pick their own folder
+# and PostgreSQL database.
+OUT = os.path.join(os.environ.get("CICPA_TEST_OUT", os.path.join(ROOT, "tests", "out")), DB_KIND)
+PG_DB = os.environ.get("CICPA_TEST_PGDB", "cicpa_test")
 PASSWORD = "Demo@2026"
 SERIOUS = re.compile(r"\[(?:[\w.]+:)?(error|crit|alert|emerg)\]|exit signal")
 
@@ -205,3 +207,35 @@ def api(httpd):
 def member1(api):
     assert api.login("110000000001").status_code == 200
     return api
+
+
+_member_seq = [0]
+
+
+@pytest.fixture
+def make_member(db):
+    """Creates a member of its own for a test that changes state: a copy of
+    demo member 110000000001 (password Demo@2026, photo on file) under a
+    fresh number, with `drop` fields left empty and `fields` overriding
+    values. photo=False leaves it without a photo."""
+    def make(photo=True, drop=(), fields=None, user_type="non_practicing"):
+        _member_seq[0] += 1
+        number = "19%04d%06d" % (os.getpid() % 10000, _member_seq[0])
+        source = "110000000001"
+        db.query("INSERT INTO members (member_no, user_type, password_hash, photo_status,"
+                 " compare_attempts_left, created_at, updated_at)"
+                 " SELECT ?, ?, password_hash, ?, compare_attempts_left, created_at, updated_at"
+                 " FROM members WHERE member_no = ?",
+                 number, user_type, "on_file" if photo else "none", source)
+        values = dict(db.query("SELECT field_key, value FROM member_fields WHERE member_no = ?", source))
+        values.update(fields or {})
+        for key, value in values.items():
+            if key not in drop:
+                db.query("INSERT INTO member_fields (member_no, field_key, value) VALUES (?, ?, ?)",
+                         number, key, value)
+        if photo:
+            db.query("INSERT INTO member_photos (member_no, jpeg_b64, sha256, updated_at)"
+                     " SELECT ?, jpeg_b64, sha256, updated_at FROM member_photos WHERE member_no = ?",
+                     number, source)
+        return number
+    return make

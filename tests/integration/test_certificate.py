@@ -140,3 +140,12 @@ def test_another_members_data_is_never_reachable(member1):
         assert "王建国" not in r.text
     r = member1.http.get(member1.url("/me"), headers={"X-Member-No": "110000000003"})
     assert r.json()["member_no"] == "110000000001"
+
+
+def test_a_required_field_only_staff_may_fill_means_contact_institute(api, make_member):
+    number = make_member(drop=("cert_no",))
+    assert api.login(number).status_code == 200
+    me = api.http.get(api.url("/me")).json()
+    assert me["missing_required"] == ["cert_no"]
+    assert me["next_step"] == "contact_institute"
+    assert me["institute"]["phone"]
