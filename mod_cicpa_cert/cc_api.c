@@ -19,8 +19,11 @@ static const cc_route routes[] = {
     { "/login", BIT(M_POST), 0, cc_api_login },
     { "/logout", BIT(M_POST), 1, cc_api_logout },
     { "/me", BIT(M_GET), 1, cc_api_me },
-    { "/me/photo", BIT(M_GET), 1, cc_api_me_photo },
+    { "/me/photo", BIT(M_GET) | BIT(M_POST), 1, cc_api_me_photo },
+    { "/photo/check", BIT(M_POST), 1, cc_api_photo_check },
     { "/me/certificate", BIT(M_GET) | BIT(M_POST), 1, cc_api_certificate },
+    { "/me/profile", BIT(M_PUT), 1, cc_api_profile_put },
+    { "/contacts", BIT(M_GET), 0, cc_api_contacts },
 };
 
 /* Routes are relative to the <Location> that set the handler: core keeps
@@ -36,10 +39,21 @@ static const char *route_path(request_rec *r)
     return strncmp(r->uri, base, n) == 0 ? r->uri + n : r->uri;
 }
 
-static const char *allowed_methods(const cc_route *route)
+/* The Allow header of a route; HEAD comes with GET. */
+static const char *allowed_methods(request_rec *r, const cc_route *route)
 {
-    return route->methods == BIT(M_GET) ? "GET, HEAD"
-         : route->methods == BIT(M_POST) ? "POST" : "GET, HEAD, POST";
+    static const struct {
+        int method;
+        const char *names;
+    } methods[] = { { M_GET, "GET, HEAD" }, { M_POST, "POST" }, { M_PUT, "PUT" } };
+    const char *allow = NULL;
+    for (apr_size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (route->methods & BIT(methods[i].method)) {
+            allow = allow ? apr_pstrcat(r->pool, allow, ", ", methods[i].names, NULL)
+                          : methods[i].names;
+        }
+    }
+    return allow;
 }
 
 int cc_api_fail(cc_api_ctx *ctx, int status)
@@ -55,6 +69,11 @@ int cc_api_fail(cc_api_ctx *ctx, int status)
     default:
         return cc_send_error(ctx->r, HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试");
     }
+}
+
+int cc_api_csrf_error(cc_api_ctx *ctx)
+{
+    return cc_send_error(ctx->r, HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
 }
 
 static int run_route(cc_api_ctx *ctx, const cc_route *route)
@@ -84,7 +103,7 @@ int cc_api_handler(request_rec *r)
             continue;
         }
         if (!(routes[i].methods & BIT(r->method_number))) {
-            apr_table_setn(r->err_headers_out, "Allow", allowed_methods(&routes[i]));
+            apr_table_setn(r->err_headers_out, "Allow", allowed_methods(r, &routes[i]));
             return cc_send_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
         }
         return run_route(&ctx, &routes[i]);

@@ -3,7 +3,10 @@
 #ifndef CC_API_H
 #define CC_API_H
 
+#include <jansson.h>
+
 #include "cc_config.h"
+#include "cc_member.h"
 #include "cc_session.h"
 
 #define CC_API_HANDLER "cicpa-cert-api"
@@ -24,8 +27,12 @@ int cc_api_handler(request_rec *r);
 int cc_api_login(cc_api_ctx *ctx);
 int cc_api_logout(cc_api_ctx *ctx);
 int cc_api_me(cc_api_ctx *ctx);
-int cc_api_me_photo(cc_api_ctx *ctx);
+int cc_api_me_photo(cc_api_ctx *ctx);        /* GET: the photo; POST: the upload */
+int cc_api_me_photo_upload(cc_api_ctx *ctx);
+int cc_api_photo_check(cc_api_ctx *ctx);
 int cc_api_certificate(cc_api_ctx *ctx);
+int cc_api_profile_put(cc_api_ctx *ctx);    /* PUT /me/profile (cc_api_profile.c) */
+int cc_api_contacts(cc_api_ctx *ctx);       /* GET /contacts (cc_api_profile.c) */
 
 /* The member's stored JPEG: OK, HTTP_NOT_FOUND (none on file) or
  * HTTP_SERVICE_UNAVAILABLE (it could not be fetched). */
@@ -37,5 +44,24 @@ int cc_api_photo_error(cc_api_ctx *ctx, int status);
 /* Sends the JSON error for a status returned by cc_member_load or
  * cc_session_find style helpers (401, 404, 500); returns OK. */
 int cc_api_fail(cc_api_ctx *ctx, int status);
+
+/* Sends 403 csrf (a cookie session's change without its CSRF token);
+ * returns OK. */
+int cc_api_csrf_error(cc_api_ctx *ctx);
+
+/* The GET /me document of m (cc_api_me.c). */
+json_t *cc_api_member_json(cc_api_ctx *ctx, const cc_member *m);
+
+/* An institute as {"code","name","phone"}, or JSON null (cc_api_me.c). */
+json_t *cc_api_institute_json(const cc_institute *inst);
+
+/* Sends status with code when only the member's institute can change
+ * fields (const cc_field *): the message is lead, the fields' labels and the
+ * institute's name and phone; the error object also carries "fields" (their
+ * keys), "institute" and the members of extra (taken, may be NULL).
+ * Returns OK (cc_api_profile.c). */
+int cc_api_send_contact_institute(cc_api_ctx *ctx, int status, const char *code, const char *lead,
+                                  const cc_member *m, const apr_array_header_t *fields,
+                                  json_t *extra);
 
 #endif

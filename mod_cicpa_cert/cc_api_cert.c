@@ -23,6 +23,20 @@ static int request_params(cc_api_ctx *ctx, apr_table_t **params)
     return OK;
 }
 
+/* The missing required fields that only the member's institute may fill. */
+static apr_array_header_t *missing_staff_only(const cc_member *m, apr_pool_t *p)
+{
+    apr_array_header_t *missing = cc_member_missing(m, p);
+    apr_array_header_t *locked = apr_array_make(p, missing->nelts, sizeof(const cc_field *));
+    for (int i = 0; i < missing->nelts; i++) {
+        const cc_field *f = APR_ARRAY_IDX(missing, i, const cc_field *);
+        if (!f->editable) {
+            APR_ARRAY_PUSH(locked, const cc_field *) = f;
+        }
+    }
+    return locked;
+}
+
 /* 409 naming the first step that blocks the certificate; OK when none. */
 static int gate(cc_api_ctx *ctx, const cc_member *m)
 {
@@ -35,6 +49,11 @@ static int gate(cc_api_ctx *ctx, const cc_member *m)
     if (strcmp(step, "onsite_review") == 0) {
         return cc_send_error_with(ctx->r, HTTP_CONFLICT, "onsite_review_pending",
                                   "照片对比不成功，需要联系注协进行现场审核", extra);
+    }
+    if (strcmp(step, "contact_institute") == 0) {
+        return cc_api_send_contact_institute(ctx, HTTP_CONFLICT, "contact_institute",
+                                             "请您先将基础信息中的必填信息补充完整，其中以下信息需由所属注协补充",
+                                             m, missing_staff_only(m, ctx->r->pool), extra);
     }
     if (strcmp(step, "download") != 0) {
         json_t *fields = json_array();
@@ -136,7 +155,7 @@ int cc_api_certificate(cc_api_ctx *ctx)
     }
     const char *confirm = apr_table_get(params, "confirm");
     if (ctx->r->method_number == M_POST && !cc_session_csrf_ok(ctx->r, ctx->session, params)) {
-        return cc_send_error(ctx->r, HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
+        return cc_api_csrf_error(ctx);
     }
     if (confirm == NULL || strcmp(confirm, "1") != 0) {
         return cc_send_error(ctx->r, HTTP_BAD_REQUEST, "confirmation_required",

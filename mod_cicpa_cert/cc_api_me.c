@@ -11,6 +11,8 @@
 const cc_statement cc_photo_statements[] = {
     { "cc_photo_get",
       "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s" },
+    { "cc_photo_present",
+      "SELECT sha256 FROM member_photos WHERE member_no = %s" },
     { NULL, NULL }
 };
 
@@ -41,7 +43,7 @@ static json_t *field_json(const cc_field *f, apr_pool_t *p)
     return o;
 }
 
-static json_t *institute_json(const cc_institute *inst)
+json_t *cc_api_institute_json(const cc_institute *inst)
 {
     if (inst == NULL) {
         return json_null();
@@ -50,17 +52,31 @@ static json_t *institute_json(const cc_institute *inst)
                      "phone", inst->phone);
 }
 
-static json_t *photo_json(const cc_member *m)
+/* "on_file" is only believed when the photo row can be read: otherwise the
+ * member sees the guide's 获取照片信息失败, not a photo that will not load. */
+static const char *photo_state(cc_api_ctx *ctx, const cc_member *m)
 {
-    int on_file = strcmp(m->photo_status, "none") != 0;
-    json_t *o = json_pack("{s:s, s:b}", "status", m->photo_status, "on_file", on_file);
-    if (!on_file) {
+    if (strcmp(m->photo_status, "on_file") != 0) {
+        return m->photo_status;
+    }
+    const char *args[] = { m->member_no };
+    apr_array_header_t *rows = cc_db_select(ctx->r, ctx->dbd, "cc_photo_present", 1, args);
+    return rows && rows->nelts == 1 ? "on_file" : "unavailable";
+}
+
+static json_t *photo_json(cc_api_ctx *ctx, const cc_member *m)
+{
+    const char *state = photo_state(ctx, m);
+    json_t *o = json_pack("{s:s, s:b}", "status", state, "on_file", strcmp(state, "on_file") == 0);
+    if (strcmp(state, "none") == 0) {
         json_object_set_new(o, "message", json_string(MSG_NO_PHOTO));
+    } else if (strcmp(state, "unavailable") == 0) {
+        json_object_set_new(o, "message", json_string(MSG_PHOTO_FAILED));
     }
     return o;
 }
 
-static json_t *member_json(cc_api_ctx *ctx, const cc_member *m)
+json_t *cc_api_member_json(cc_api_ctx *ctx, const cc_member *m)
 {
     apr_pool_t *p = ctx->r->pool;
     json_t *fields = json_array(), *missing = json_array();
@@ -75,8 +91,8 @@ static json_t *member_json(cc_api_ctx *ctx, const cc_member *m)
                      "member_no", m->member_no, "user_type", m->user_type,
                      "user_type_label", cc_user_type_label(m->user_type),
                      "fields", fields, "missing_required", missing,
-                     "photo", photo_json(m), "compare_attempts_left", m->attempts_left,
-                     "institute", institute_json(m->institute),
+                     "photo", photo_json(ctx, m), "compare_attempts_left", m->attempts_left,
+                     "institute", cc_api_institute_json(m->institute),
                      "next_step", cc_member_next_step(m, p),
                      "csrf_token", ctx->session->csrf_token);
 }
@@ -88,7 +104,7 @@ int cc_api_me(cc_api_ctx *ctx)
     if (status != OK) {
         return cc_api_fail(ctx, status);
     }
-    return cc_send_json(ctx->r, HTTP_OK, member_json(ctx, m));
+    return cc_send_json(ctx->r, HTTP_OK, cc_api_member_json(ctx, m));
 }
 
 int cc_api_load_photo(cc_api_ctx *ctx, unsigned char **jpeg, apr_size_t *len)
@@ -117,6 +133,9 @@ int cc_api_photo_error(cc_api_ctx *ctx, int status)
 
 int cc_api_me_photo(cc_api_ctx *ctx)
 {
+    if (ctx->r->method_number == M_POST) {
+        return cc_api_me_photo_upload(ctx);
+    }
     unsigned char *jpeg;
     apr_size_t len;
     int status = cc_api_load_photo(ctx, &jpeg, &len);

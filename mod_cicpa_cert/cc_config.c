@@ -25,6 +25,7 @@ void *cc_server_conf_create(apr_pool_t *p, server_rec *s)
     conf->cookie_name = "cicpa_session";
     conf->cookie_secure = 1;
     conf->max_body = 16 * 1024;
+    cc_photo_conf_init(&conf->photo);
     return conf;
 }
 
@@ -46,6 +47,7 @@ void *cc_server_conf_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE_FIELD(SET_COOKIE_NAME, cookie_name);
     MERGE_FIELD(SET_COOKIE_SECURE, cookie_secure);
     MERGE_FIELD(SET_MAX_BODY, max_body);
+    cc_photo_conf_merge(&conf->photo, &add->photo);
     conf->font = NULL;
     return conf;
 }
@@ -177,6 +179,7 @@ const command_rec cc_directives[] = {
                  "Mark the session cookie Secure (HTTPS only)"),
     AP_INIT_TAKE1("CicpaCertMaxBody", set_max_body, NULL, RSRC_CONF,
                   "Largest accepted JSON or form body in bytes (1024..1048576)"),
+    CC_PHOTO_DIRECTIVES,
     { NULL }
 };
 
@@ -186,6 +189,10 @@ static int validate_server(apr_pool_t *pconf, server_rec *s, cc_server_conf *con
     if (conf->font_path == NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                      "CicpaCertFont is required: name a TrueType font with CJK glyphs");
+        return !OK;
+    }
+    if ((err = cc_photo_conf_check(&conf->photo)) != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "%s", err);
         return !OK;
     }
     conf->font = cc_font_load(conf->font_path, pconf, &err);

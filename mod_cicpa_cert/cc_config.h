@@ -5,6 +5,7 @@
 #include "cc_module.h"
 #include "cc_cert_pdf.h"
 #include "cc_font.h"
+#include "cc_config_photo.h"
 
 typedef struct cc_server_conf {
     int enabled;                       /* the module is used in this server */
@@ -15,6 +16,7 @@ typedef struct cc_server_conf {
     const char *cookie_name;           /* CicpaCertCookieName */
     int cookie_secure;                 /* CicpaCertCookieSecure: add Secure to the cookie */
     apr_size_t max_body;               /* CicpaCertMaxBody: largest JSON/form body */
+    cc_photo_conf photo;               /* photo upload and comparison (cc_config_photo.h) */
     int set_mask;                      /* which of the above were set (for merging) */
 } cc_server_conf;
 

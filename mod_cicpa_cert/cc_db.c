@@ -7,6 +7,9 @@ static const cc_statement *const statement_tables[] = {
     cc_audit_statements,
     cc_login_statements,
     cc_photo_statements,
+    cc_upload_statements,
+    cc_reference_statements,
+    cc_profile_statements,
 };
 
 void cc_db_register_statements(server_rec *s)
@@ -87,6 +90,33 @@ int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, cons
         return -1;
     }
     return nrows;
+}
+
+int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *arg)
+{
+    apr_dbd_transaction_t *trans = NULL;
+    int rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &trans);
+    if (rv != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "cannot start a transaction: %s",
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        /* apr-util's sqlite3 driver attaches trans to the pooled connection
+         * even when BEGIN fails: end it, or the connection keeps a pointer
+         * into this request's pool. */
+        apr_dbd_transaction_mode_set(dbd->driver, trans, APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(dbd->driver, r->pool, trans);
+        return -1;
+    }
+    int failed = work(r, dbd, arg) != 0;
+    if (failed) {
+        apr_dbd_transaction_mode_set(dbd->driver, trans, APR_DBD_TRANSACTION_ROLLBACK);
+    }
+    rv = apr_dbd_transaction_end(dbd->driver, r->pool, trans);
+    if (rv != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "transaction end failed: %s",
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return -1;
+    }
+    return failed ? -1 : 0;
 }
 
 const char *cc_db_now(request_rec *r)

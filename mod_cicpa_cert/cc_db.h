@@ -18,6 +18,9 @@ extern const cc_statement cc_member_statements[];   /* cc_member.c */
 extern const cc_statement cc_audit_statements[];    /* cc_audit.c */
 extern const cc_statement cc_login_statements[];    /* cc_api_login.c */
 extern const cc_statement cc_photo_statements[];    /* cc_api_me.c */
+extern const cc_statement cc_upload_statements[];   /* cc_api_photo.c */
+extern const cc_statement cc_reference_statements[]; /* cc_face_reference.c */
+extern const cc_statement cc_profile_statements[];  /* cc_api_profile.c */
 
 /* Registers every statement of the module with mod_dbd for server s
  * (must run before mod_dbd's post_config, which prepares them). */
@@ -40,6 +43,12 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
  * changed, or -1 on a database error (logged without the arguments). */
 int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label,
                int nargs, const char **args);
+
+/* Runs work(r, dbd, arg) inside one transaction: committed when it returns
+ * 0, rolled back otherwise (or when the commit fails). Returns 0 when
+ * committed, -1 otherwise (database errors are logged). */
+typedef int cc_db_work_fn(request_rec *r, ap_dbd_t *dbd, void *arg);
+int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *arg);
 
 /* Unix seconds now, as the decimal string the statements bind. */
 const char *cc_db_now(request_rec *r);

@@ -115,7 +115,9 @@ static int json_object_to_table(json_t *obj, apr_pool_t *p, apr_table_t *out)
         if (json_is_string(value)) {
             apr_table_set(out, key, json_string_value(value));
         } else if (json_is_integer(value)) {
-            apr_table_set(out, key, apr_psprintf(p, "%" JSON_INTEGER_FORMAT, json_integer_value(value)));
+            /* APR's formatter has no %lld (JSON_INTEGER_FORMAT). */
+            apr_table_set(out, key, apr_psprintf(p, "%" APR_INT64_T_FMT,
+                                                 (apr_int64_t)json_integer_value(value)));
         } else if (json_is_boolean(value)) {
             apr_table_set(out, key, json_is_true(value) ? "1" : "0");
         } else if (!json_is_null(value)) {

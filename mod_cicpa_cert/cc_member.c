@@ -1,12 +1,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_config.h"
 #include "cc_db.h"
 #include "cc_member.h"
 
 const cc_statement cc_member_statements[] = {
     { "cc_member_get",
-      "SELECT user_type, photo_status, compare_attempts_left FROM members WHERE member_no = %s" },
+      "SELECT user_type, photo_status, compare_attempts_used FROM members WHERE member_no = %s" },
     { "cc_member_fields",
       "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
       " f.member_editable, v.value"
@@ -75,19 +76,20 @@ static int load_fields(request_rec *r, ap_dbd_t *dbd, cc_member *m)
     return OK;
 }
 
-static int load_institute(request_rec *r, ap_dbd_t *dbd, cc_member *m)
+int cc_institute_find(request_rec *r, ap_dbd_t *dbd, const char *code, cc_institute **out)
 {
-    const char *args[] = { cc_member_value(m, "institute") };
+    const char *args[] = { code };
     apr_array_header_t *rows = cc_db_select(r, dbd, "cc_institute_get", 1, args);
+    *out = NULL;
     if (rows == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (rows->nelts > 0) {
         const char **row = APR_ARRAY_IDX(rows, 0, const char **);
-        m->institute = apr_palloc(r->pool, sizeof(cc_institute));
-        m->institute->code = row[0];
-        m->institute->name = row[1];
-        m->institute->phone = row[2] ? row[2] : "";
+        *out = apr_palloc(r->pool, sizeof(cc_institute));
+        (*out)->code = row[0];
+        (*out)->name = row[1];
+        (*out)->phone = row[2] ? row[2] : "";
     }
     return OK;
 }
@@ -107,24 +109,33 @@ int cc_member_load(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_memb
     m->member_no = member_no;
     m->user_type = row[0];
     m->photo_status = row[1] ? row[1] : "none";
-    m->attempts_left = row[2] ? atoi(row[2]) : 0;
+    m->attempts_left = cc_server_conf_get(r->server)->photo.compare_attempts - (row[2] ? atoi(row[2]) : 0);
+    if (m->attempts_left < 0) {
+        m->attempts_left = 0;
+    }
     int status = load_fields(r, dbd, m);
     if (status == OK) {
-        status = load_institute(r, dbd, m);
+        status = cc_institute_find(r, dbd, cc_member_value(m, "institute"), &m->institute);
     }
     *out = m;
     return status;
 }
 
-const char *cc_member_value(const cc_member *m, const char *key)
+const cc_field *cc_member_field(const cc_member *m, const char *key)
 {
     for (int i = 0; i < m->fields->nelts; i++) {
         const cc_field *f = &APR_ARRAY_IDX(m->fields, i, cc_field);
         if (strcmp(f->key, key) == 0) {
-            return f->value;
+            return f;
         }
     }
-    return "";
+    return NULL;
+}
+
+const char *cc_member_value(const cc_member *m, const char *key)
+{
+    const cc_field *f = cc_member_field(m, key);
+    return f ? f->value : "";
 }
 
 apr_array_header_t *cc_member_missing(const cc_member *m, apr_pool_t *p)

@@ -26,7 +26,7 @@ typedef struct cc_member {
     const char *member_no;     /* login name */
     const char *user_type;     /* non_practicing | practicing */
     const char *photo_status;  /* none | on_file | awaiting_review */
-    int attempts_left;         /* photo comparisons left */
+    int attempts_left;         /* paid comparisons left (CicpaCertCompareAttempts - used) */
     apr_array_header_t *fields;/* cc_field, in catalogue order */
     cc_institute *institute;   /* the member's institute, or NULL */
 } cc_member;
@@ -34,8 +34,16 @@ typedef struct cc_member {
 /* Loads the member. Returns OK, HTTP_NOT_FOUND, or HTTP_INTERNAL_SERVER_ERROR. */
 int cc_member_load(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_member **out);
 
+/* The catalogue field key with the member's value, or NULL when the
+ * catalogue has no such field. */
+const cc_field *cc_member_field(const cc_member *m, const char *key);
+
 /* The value of field key ("" when missing or unknown). */
 const char *cc_member_value(const cc_member *m, const char *key);
+
+/* The institute with code; *out is NULL when there is none. Returns OK or
+ * HTTP_INTERNAL_SERVER_ERROR. */
+int cc_institute_find(request_rec *r, ap_dbd_t *dbd, const char *code, cc_institute **out);
 
 /* The required fields without a value (cc_field *). */
 apr_array_header_t *cc_member_missing(const cc_member *m, apr_pool_t *p);

@@ -11,6 +11,7 @@
 #include "mod_dbd.h"
 
 #include <apr_strings.h>
+#include <apr_uri.h>
 
 extern module AP_MODULE_DECLARE_DATA cicpa_cert_module;
 

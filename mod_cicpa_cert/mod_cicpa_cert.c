@@ -5,6 +5,8 @@
 #include "cc_api.h"
 #include "cc_config.h"
 #include "cc_db.h"
+#include "cc_face_client.h"
+#include "cc_face_reference.h"
 
 static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s)
@@ -24,6 +26,7 @@ static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     for (server_rec *sp = s; sp; sp = sp->next) {
         cc_db_register_statements(sp);
     }
+    cc_face_client_global_init(pconf);
     return cc_config_validate(pconf, s);
 }
 
@@ -33,6 +36,7 @@ static void cc_register_hooks(apr_pool_t *p)
     static const char *const before_dbd[] = { "mod_dbd.c", NULL };
     ap_hook_post_config(cc_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(cc_face_reference_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(cicpa_cert) = {

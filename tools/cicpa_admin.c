@@ -298,22 +298,71 @@ static int run_demo_scripts(admin_db *db, void *arg)
     return 0;
 }
 
-/* A photo file named <member_no>.jpg: digits only before the suffix. */
-static const char *member_of_photo_file(const char *name, apr_pool_t *p)
+/* The member number of a photo file named <member_no><suffix>, or NULL. */
+static const char *member_of_photo_file(const char *name, const char *suffix, apr_pool_t *p)
 {
-    apr_size_t n = strlen(name);
-    if (n <= 4 || strcmp(name + n - 4, ".jpg") != 0) {
+    apr_size_t n = strlen(name), s = strlen(suffix);
+    if (n <= s || strcmp(name + n - s, suffix) != 0) {
         return NULL;
     }
-    for (apr_size_t i = 0; i + 4 < n; i++) {
+    for (apr_size_t i = 0; i + s < n; i++) {
         if (name[i] < '0' || name[i] > '9') {
             return NULL;
         }
     }
-    return apr_pstrmemdup(p, name, n - 4);
+    return apr_pstrmemdup(p, name, n - s);
 }
 
-/* Loads the demo data set: the .sql files of DIR in name order, then DIR/photos/<member_no>.jpg. */
+/* Stores a reference photo for the built-in reference FaceVerifier, keyed
+ * like the provider looks it up: the SHA-256 of the member's ID number. */
+static int store_reference_photo(admin_db *db, void *arg)
+{
+    const photo_job *job = arg;
+    apr_dbd_prepared_t *lookup, *del, *ins;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *id_number = NULL;
+    char *jpeg;
+    apr_size_t len;
+    if (read_whole_file(job->path, 1024 * 1024, db->pool, &jpeg, &len) != 0) {
+        return fail("cannot read photo", job->path);
+    }
+    if (prepare(db, "SELECT value FROM member_fields WHERE member_no = %s AND field_key = 'id_number'", &lookup) != 0
+        || prepare(db, "DELETE FROM reference_photos WHERE id_number_sha256 = %s", &del) != 0
+        || prepare(db, "INSERT INTO reference_photos (id_number_sha256, jpeg_b64) VALUES (%s, %s)", &ins) != 0
+        || apr_dbd_pselect(db->driver, db->pool, db->handle, &res, lookup, 0, 1, (const char **)&job->member_no) != 0) {
+        return fail("cannot look up the ID number of", job->member_no);
+    }
+    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+        id_number = apr_pstrdup(db->pool, apr_dbd_get_entry(db->driver, row, 0));
+    }
+    if (id_number == NULL) {
+        return fail("no ID number on file for", job->member_no);
+    }
+    char *b64 = apr_palloc(db->pool, apr_base64_encode_len((int)len));
+    apr_base64_encode(b64, jpeg, (int)len);
+    const char *key = cc_sha256_hex(id_number, strlen(id_number), db->pool);
+    const char *ins_args[] = { key, b64 };
+    int nrows = 0;
+    if (apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, del, 1, &key) != 0) {
+        return fail("cannot replace reference photo", apr_dbd_error(db->driver, db->handle, 0));
+    }
+    return run_prepared(db, ins, 2, ins_args);
+}
+
+static int cmd_set_reference_photo(admin_db *db, const char *member_no, const char *path)
+{
+    photo_job job = { member_no, path };
+    if (db_in_transaction(db, store_reference_photo, &job) != 0) {
+        return 1;
+    }
+    printf("reference photo for %s stored\n", member_no);
+    return 0;
+}
+
+/* Loads the demo data set: the .sql files of DIR in name order, then the
+ * photos DIR/photos/<member_no>.jpg and the reference provider's
+ * DIR/photos/<member_no>-reference.jpg. */
 static int cmd_load_demo(admin_db *db, const char *dir)
 {
     if (db_in_transaction(db, run_demo_scripts, (void *)dir) != 0) {
@@ -323,9 +372,11 @@ static int cmd_load_demo(admin_db *db, const char *dir)
     apr_array_header_t *photos = sorted_files(photo_dir, ".jpg", db->pool);
     for (int i = 0; photos && i < photos->nelts; i++) {
         const char *name = APR_ARRAY_IDX(photos, i, const char *);
-        const char *member_no = member_of_photo_file(name, db->pool);
-        if (member_no && cmd_set_photo(db, member_no,
-                                       apr_pstrcat(db->pool, photo_dir, "/", name, NULL)) != 0) {
+        const char *path = apr_pstrcat(db->pool, photo_dir, "/", name, NULL);
+        const char *member_no = member_of_photo_file(name, ".jpg", db->pool);
+        const char *reference_of = member_of_photo_file(name, "-reference.jpg", db->pool);
+        if ((member_no && cmd_set_photo(db, member_no, path) != 0)
+            || (reference_of && cmd_set_reference_photo(db, reference_of, path) != 0)) {
             return 1;
         }
     }
@@ -340,7 +391,9 @@ static int usage(void)
           "commands:\n"
           "  migrate DIR               apply DIR/NNN_*.sql newer than the schema version\n"
           "  load-demo DIR             run DIR/*.sql, then store DIR/photos/<member_no>.jpg\n"
-          "  set-photo MEMBER FILE     store FILE as MEMBER's photo\n", stderr);
+          "  set-photo MEMBER FILE     store FILE as MEMBER's photo\n"
+          "  set-reference-photo MEMBER FILE\n"
+          "                            store FILE as the reference provider's photo of MEMBER's ID number\n", stderr);
     return 2;
 }
 
@@ -354,6 +407,9 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 3 && strcmp(argv[0], "set-photo") == 0) {
         return cmd_set_photo(db, argv[1], argv[2]);
+    }
+    if (argc == 3 && strcmp(argv[0], "set-reference-photo") == 0) {
+        return cmd_set_reference_photo(db, argv[1], argv[2]);
     }
     return usage();
 }

@@ -138,15 +138,17 @@ static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
 /* ---- the embedded font ---------------------------------------------------- */
 
 /* The six-letter subset tag of the font name (PDF 32000 9.6.4), derived from
- * the characters so that equal subsets get equal names. */
+ * the codes and characters so that equal subsets get equal names. */
 static void subset_tag(const cc_font_file *file, char tag[7])
 {
     uint32_t h = 2166136261u;  /* FNV-1a */
     apr_size_t i;
     int k;
 
-    for (i = 0; i < file->nchars; i++)
+    for (i = 0; i < file->nchars; i++) {
+        h = (h ^ file->chars[i].code) * 16777619u;
         h = (h ^ (uint32_t)file->chars[i].unicode) * 16777619u;
+    }
     for (k = 0; k < 6; k++, h /= 26)
         tag[k] = (char)('A' + h % 26);
     tag[6] = '\0';

@@ -45,6 +45,27 @@ const char *cc_random_token(apr_size_t nbytes, apr_pool_t *p)
     return out;
 }
 
+const char *cc_random_chars(const char *alphabet, apr_size_t n, apr_pool_t *p)
+{
+    apr_size_t size = strlen(alphabet);
+    /* Bytes at or above the largest multiple of size are drawn again, so
+     * every character is equally likely. */
+    unsigned limit = 256 - 256 % (unsigned)size;
+    char *out = apr_palloc(p, n + 1);
+    unsigned char byte;
+    for (apr_size_t i = 0; i < n; ) {
+        if (RAND_bytes(&byte, 1) != 1) {
+            return NULL;
+        }
+        if (byte < limit) {
+            out[i++] = alphabet[byte % size];
+        }
+    }
+    out[n] = '\0';
+    OPENSSL_cleanse(&byte, 1);
+    return out;
+}
+
 const char *cc_sha256_hex(const void *data, apr_size_t len, apr_pool_t *p)
 {
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -8,6 +8,10 @@
  * or NULL when the random generator fails. */
 const char *cc_random_token(apr_size_t nbytes, apr_pool_t *p);
 
+/* n characters drawn uniformly from alphabet (at most 256 characters) with
+ * the CSPRNG, or NULL when the random generator fails. */
+const char *cc_random_chars(const char *alphabet, apr_size_t n, apr_pool_t *p);
+
 /* Lower-case hex SHA-256 of data. */
 const char *cc_sha256_hex(const void *data, apr_size_t len, apr_pool_t *p);
 

@@ -520,6 +520,9 @@ static int is_any_digit_form(apr_uint32_t cp)
     return is_ascii_digit(cp) || (cp >= 0xFF10 && cp <= 0xFF19);
 }
 
+static const char name_edge_problem[] =
+    "姓名不能以间隔号“·”或连字符“-”开头或结尾";
+
 /* Letters in words joined by single separators; runs of spaces collapse to
  * one, spaces around a dot or hyphen are dropped, dots become U+00B7. */
 static const char *name_problem(const char *v, apr_pool_t *p, const char **out)
@@ -536,7 +539,7 @@ static const char *name_problem(const char *v, apr_pool_t *p, const char **out)
         sep = name_separator(cp);
         if (sep) {
             if (!seen_letter)
-                return "姓名不能以间隔号“·”或连字符“-”开头或结尾";
+                return name_edge_problem;
             if (sep != ' ' && pending && pending != ' ')
                 return "姓名中的间隔号“·”或连字符“-”不能连续出现";
             if (sep != ' ' || !pending)
@@ -562,7 +565,7 @@ static const char *name_problem(const char *v, apr_pool_t *p, const char **out)
         seen_letter = 1;
     }
     if (pending)
-        return "姓名不能以间隔号“·”或连字符“-”开头或结尾";
+        return name_edge_problem;
     *w = '\0';
     *out = norm;
     return NULL;
@@ -679,8 +682,8 @@ static const char *passport_problem(const char *id, const char *birth_date,
     return is_alnum_run(id, 5, 17) ? NULL : "护照号码应为5至17位字母或数字";
 }
 
-/* H (Hong Kong) or M (Macao) + 8 digits; + 10 digits on the older cards
- * (the last two counted re-issues). */
+/* H (Hong Kong) or M (Macao) + 8 digits; + 10 digits on the older booklets,
+ * whose last two digits count the re-issues. */
 static const char *hk_macao_permit_problem(const char *id,
                                            const char *birth_date,
                                            apr_pool_t *p)

@@ -3,9 +3,8 @@
  * The whole LXGW WenKai font is 15 MB; embedding it costs ~100 ms and
  * ~280 KB per PDF, so every document gets its own subset built by hb-subset
  * with only the characters on its page. libharu 2.3.0 then parses that subset
- * itself, and it reads only a (3,1) format 4 cmap, i.e. 16-bit codes. The
- * subset's cmap is therefore written here: BMP characters map as themselves,
- * characters above U+FFFF (rare CJK in names) get private-use codes. */
+ * itself, reading only a (3,1) format 4 cmap, i.e. 16-bit codes. The subset's
+ * cmap is therefore written here, over private-use codes (see cc_font.h). */
 
 #include "cc_font.h"
 
@@ -14,16 +13,14 @@
 #include <apr_tables.h>
 #include <hb.h>
 #include <hb-subset.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* Private-use codes for characters above U+FFFF; the font's own private-use
- * glyphs are never shown, so these codes cannot clash. */
-#define ALIAS_FIRST 0xE000UL
-#define ALIAS_LAST 0xF8FFUL
+/* The codes given to a document's characters, in order of first use. */
+#define CODE_FIRST 0xE000UL
+#define CODE_LAST 0xF8FFUL
 
-/* A format 4 subtable's length is 16 bits: 16 + 8 bytes per segment. */
-#define MAX_SUBSET_CHARS 8000
+/* One past the last Unicode character. */
+#define UNICODE_END 0x110000UL
 
 /* Loading proves the font can be subset and shows Chinese with this text. */
 #define PROBE_TEXT "中"
@@ -31,16 +28,16 @@
 #define TAG_CMAP HB_TAG('c', 'm', 'a', 'p')
 
 struct cc_font {
-    hb_face_t *face;     /* preprocessed for fast repeated subsetting */
-    hb_set_t *unicodes;  /* characters with a glyph, private-use area removed */
+    hb_face_t *face;        /* over the memory-mapped file */
+    unsigned char *shown;   /* bitmap of the characters it can show; plain
+                               memory, so threads can read it at once */
 };
 
 struct cc_font_subset {
     const cc_font *font;
     apr_pool_t *pool;
-    hb_set_t *unicodes;           /* every character added so far */
-    apr_array_header_t *aliased;  /* unsigned long: element i has code
-                                     ALIAS_FIRST + i */
+    hb_map_t *codes;            /* character -> code */
+    apr_array_header_t *chars;  /* cc_font_char, in code order */
 };
 
 static apr_status_t destroy_face(void *face)
@@ -49,9 +46,9 @@ static apr_status_t destroy_face(void *face)
     return APR_SUCCESS;
 }
 
-static apr_status_t destroy_set(void *set)
+static apr_status_t destroy_map(void *map)
 {
-    hb_set_destroy(set);
+    hb_map_destroy(map);
     return APR_SUCCESS;
 }
 
@@ -94,19 +91,13 @@ static int utf8_decode(const unsigned char **s, unsigned long *cp)
     return 1;
 }
 
-/* Writes a BMP character as UTF-8 and returns the position after it. */
-static char *utf8_put_bmp(char *o, unsigned long c)
+/* Writes a code (U+0800..U+FFFF) as three bytes of UTF-8 and returns the
+ * position after them. */
+static char *utf8_put_code(char *o, unsigned code)
 {
-    if (c < 0x80) {
-        *o++ = (char)c;
-    } else if (c < 0x800) {
-        *o++ = (char)(0xC0 | (c >> 6));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    } else {
-        *o++ = (char)(0xE0 | (c >> 12));
-        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    }
+    *o++ = (char)(0xE0 | (code >> 12));
+    *o++ = (char)(0x80 | ((code >> 6) & 0x3F));
+    *o++ = (char)(0x80 | (code & 0x3F));
     return o;
 }
 
@@ -118,47 +109,47 @@ cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p)
 
     subset->font = font;
     subset->pool = p;
-    subset->unicodes = hb_set_create();
-    apr_pool_cleanup_register(p, subset->unicodes, destroy_set,
+    subset->codes = hb_map_create();
+    apr_pool_cleanup_register(p, subset->codes, destroy_map,
                               apr_pool_cleanup_null);
-    subset->aliased = apr_array_make(p, 4, sizeof(unsigned long));
+    subset->chars = apr_array_make(p, 64, sizeof(cc_font_char));
     return subset;
 }
 
-/* The 16-bit code of character c in this subset; 0 when the private-use
- * range is exhausted. */
-static unsigned long code_of(cc_font_subset *subset, unsigned long c)
+/* The code of character c, given on first use; 0 when none is left. */
+static unsigned code_of(cc_font_subset *subset, unsigned long c)
 {
-    const unsigned long *aliased = (const unsigned long *)subset->aliased->elts;
-    int i;
+    hb_codepoint_t code = hb_map_get(subset->codes, c);
+    cc_font_char *ch;
 
-    if (c <= 0xFFFF)
-        return c;
-    for (i = 0; i < subset->aliased->nelts; i++)
-        if (aliased[i] == c)
-            return ALIAS_FIRST + (unsigned long)i;
-    if (ALIAS_FIRST + (unsigned long)i > ALIAS_LAST)
+    if (code != HB_MAP_VALUE_INVALID)
+        return code;
+    if (CODE_FIRST + (unsigned long)subset->chars->nelts > CODE_LAST)
         return 0;
-    APR_ARRAY_PUSH(subset->aliased, unsigned long) = c;
-    return ALIAS_FIRST + (unsigned long)i;
+    ch = apr_array_push(subset->chars);
+    ch->code = (unsigned)(CODE_FIRST + (unsigned long)subset->chars->nelts - 1);
+    ch->unicode = c;
+    hb_map_set(subset->codes, c, ch->code);
+    return ch->code;
 }
 
 const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
                                   const char **err)
 {
     const unsigned char *in = (const unsigned char *)text;
-    /* Aliases (3 bytes) replace 4-byte characters: never longer. */
-    char *out = apr_palloc(subset->pool, strlen(text) + 1);
+    /* Every character becomes a three-byte code: at most three times longer. */
+    char *out = apr_palloc(subset->pool, 3 * strlen(text) + 1);
     char *o = out;
 
     while (*in) {
-        unsigned long c, code;
+        unsigned long c;
+        unsigned code;
 
         if (!utf8_decode(&in, &c)) {
             *err = "text is not valid UTF-8";
             return NULL;
         }
-        if (c < 0x20 || !hb_set_has(subset->font->unicodes, c)) {
+        if (c < 0x20 || !(subset->font->shown[c >> 3] >> (c & 7) & 1)) {
             *err = apr_psprintf(subset->pool,
                                 "the certificate font has no glyph for U+%04lX",
                                 c);
@@ -166,40 +157,16 @@ const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
         }
         code = code_of(subset, c);
         if (!code) {
-            *err = "too many different characters above U+FFFF";
+            *err = "too many different characters for one document";
             return NULL;
         }
-        hb_set_add(subset->unicodes, c);
-        o = utf8_put_bmp(o, code);
+        o = utf8_put_code(o, code);
     }
     *o = '\0';
     return out;
 }
 
-static int by_code(const void *a, const void *b)
-{
-    const cc_font_char *x = a, *y = b;
-
-    return (x->code > y->code) - (x->code < y->code);
-}
-
-/* The subset's characters with their codes, sorted by code. */
-static cc_font_char *subset_chars(cc_font_subset *subset, apr_size_t n)
-{
-    cc_font_char *chars = apr_palloc(subset->pool, n * sizeof *chars);
-    hb_codepoint_t c = HB_SET_VALUE_INVALID;
-    apr_size_t i = 0;
-
-    while (hb_set_next(subset->unicodes, &c)) {
-        chars[i].unicode = c;
-        chars[i].code = (unsigned)code_of(subset, c);
-        i++;
-    }
-    qsort(chars, n, sizeof *chars, by_code);
-    return chars;
-}
-
-static hb_subset_input_t *subset_input(const hb_set_t *unicodes)
+static hb_subset_input_t *subset_input(const cc_font_subset *subset)
 {
     /* libharu reads none of these; without layout tables hb-subset also
      * leaves out alternate glyphs (e.g. vertical forms) the page never uses. */
@@ -210,12 +177,15 @@ static hb_subset_input_t *subset_input(const hb_set_t *unicodes)
         HB_TAG('V', 'O', 'R', 'G'),
     };
     hb_subset_input_t *input = hb_subset_input_create_or_fail();
-    hb_set_t *drop;
+    const cc_font_char *chars = (const cc_font_char *)subset->chars->elts;
+    hb_set_t *unicodes, *drop;
     size_t i;
 
     if (!input)
         return NULL;
-    hb_set_union(hb_subset_input_unicode_set(input), unicodes);
+    unicodes = hb_subset_input_unicode_set(input);
+    for (i = 0; i < (size_t)subset->chars->nelts; i++)
+        hb_set_add(unicodes, chars[i].unicode);
     drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (i = 0; i < sizeof unused / sizeof unused[0]; i++)
         hb_set_add(drop, unused[i]);
@@ -240,58 +210,40 @@ static unsigned char *put16(unsigned char *w, unsigned v)
     return w + 2;
 }
 
-/* A cmap table with one (3,1) format 4 subtable mapping chars[i].code to
- * gids[i]; chars are sorted by code. Runs of consecutive codes with
- * consecutive glyphs share a segment. */
-static hb_blob_t *cmap_table(const cc_font_char *chars, const unsigned *gids,
-                             apr_size_t n, apr_pool_t *p)
+/* A cmap table with one (3,1) format 4 subtable mapping the codes
+ * CODE_FIRST .. CODE_FIRST + n - 1 to gids[0 .. n - 1]: one segment through
+ * a glyph index array, then the mandatory segment for 0xFFFF. */
+static hb_blob_t *cmap_table(const unsigned *gids, apr_size_t n, apr_pool_t *p)
 {
-    unsigned *start = apr_palloc(p, (n + 1) * sizeof *start);
-    unsigned *end = apr_palloc(p, (n + 1) * sizeof *end);
-    unsigned *delta = apr_palloc(p, (n + 1) * sizeof *delta);
-    unsigned segs = 0, search = 1, selector = 0, i, size;
-    unsigned char *table, *w;
+    const unsigned subtable = (unsigned)(32 + 2 * n);
+    unsigned char *table = apr_palloc(p, 12 + subtable), *w;
+    apr_size_t i;
 
-    for (i = 0; i < n; i++) {
-        unsigned d = (gids[i] - chars[i].code) & 0xFFFF;
-
-        if (segs && chars[i].code == end[segs - 1] + 1 && d == delta[segs - 1]) {
-            end[segs - 1]++;
-        } else {
-            start[segs] = end[segs] = chars[i].code;
-            delta[segs++] = d;
-        }
-    }
-    start[segs] = end[segs] = 0xFFFF;  /* the mandatory last segment */
-    delta[segs++] = 1;                 /* 0xFFFF + 1: .notdef */
-    while (search * 2 <= segs) {
-        search *= 2;
-        selector++;
-    }
-
-    size = 12 + 16 + 8 * segs;
-    table = apr_pcalloc(p, size);       /* idRangeOffset stays all zero */
-    w = put16(table, 0);                /* cmap version */
-    w = put16(w, 1);                    /* one encoding record: */
-    w = put16(w, 3);                    /*   Windows */
-    w = put16(w, 1);                    /*   Unicode BMP */
-    w = put16(put16(w, 0), 12);         /*   32-bit offset of the subtable */
-    w = put16(w, 4);                    /* format */
-    w = put16(w, 16 + 8 * segs);        /* length */
-    w = put16(w, 0);                    /* language */
-    w = put16(w, 2 * segs);
-    w = put16(w, 2 * search);
-    w = put16(w, selector);
-    w = put16(w, 2 * segs - 2 * search);
-    for (i = 0; i < segs; i++)
-        w = put16(w, end[i]);
-    w += 2;                             /* reservedPad */
-    for (i = 0; i < segs; i++)
-        w = put16(w, start[i]);
-    for (i = 0; i < segs; i++)
-        w = put16(w, delta[i]);
-    return hb_blob_create((const char *)table, size, HB_MEMORY_MODE_READONLY,
-                          NULL, NULL);
+    w = put16(table, 0);              /* cmap version */
+    w = put16(w, 1);                  /* one encoding record: */
+    w = put16(w, 3);                  /*   Windows */
+    w = put16(w, 1);                  /*   Unicode BMP */
+    w = put16(put16(w, 0), 12);       /*   32-bit offset of the subtable */
+    w = put16(w, 4);                  /* format */
+    w = put16(w, subtable);           /* length */
+    w = put16(w, 0);                  /* language */
+    w = put16(w, 2 * 2);              /* segCountX2 */
+    w = put16(w, 4);                  /* searchRange */
+    w = put16(w, 1);                  /* entrySelector */
+    w = put16(w, 0);                  /* rangeShift */
+    w = put16(w, (unsigned)(CODE_FIRST + n - 1));  /* endCode */
+    w = put16(w, 0xFFFF);
+    w = put16(w, 0);                  /* reservedPad */
+    w = put16(w, CODE_FIRST);         /* startCode */
+    w = put16(w, 0xFFFF);
+    w = put16(w, 0);                  /* idDelta */
+    w = put16(w, 1);                  /*   0xFFFF + 1: .notdef */
+    w = put16(w, 4);                  /* idRangeOffset: from here to glyphs */
+    w = put16(w, 0);
+    for (i = 0; i < n; i++)           /* glyphIdArray */
+        w = put16(w, gids[i]);
+    return hb_blob_create((const char *)table, 12 + subtable,
+                          HB_MEMORY_MODE_READONLY, NULL, NULL);
 }
 
 /* Serializes the subset face with its cmap replaced by cmap; an empty blob
@@ -334,8 +286,8 @@ static const char *write_file(cc_font_subset *subset,
                               const hb_subset_plan_t *plan, hb_face_t *face,
                               cc_font_file *file)
 {
-    apr_size_t n = hb_set_get_population(subset->unicodes), i;
-    cc_font_char *chars = subset_chars(subset, n);
+    const cc_font_char *chars = (const cc_font_char *)subset->chars->elts;
+    apr_size_t n = (apr_size_t)subset->chars->nelts, i;
     unsigned *gids = apr_palloc(subset->pool, n * sizeof *gids);
     hb_blob_t *cmap, *blob;
     unsigned len;
@@ -349,7 +301,7 @@ static const char *write_file(cc_font_subset *subset,
                                 chars[i].unicode);
         gids[i] = gid;
     }
-    cmap = cmap_table(chars, gids, n, subset->pool);
+    cmap = cmap_table(gids, n, subset->pool);
     blob = face_with_cmap(face, cmap);
     hb_blob_destroy(cmap);
     data = hb_blob_get_data(blob, &len);
@@ -374,15 +326,15 @@ const cc_font_file *cc_font_subset_build(cc_font_subset *subset,
     cc_font_file *file = apr_palloc(subset->pool, sizeof *file);
     const char *problem = "hb-subset failed";
 
-    if (!hb_set_allocation_successful(subset->unicodes)) {
+    if (!subset->chars->nelts) {
+        *err = "a font subset needs at least one character";
+        return NULL;
+    }
+    if (!hb_map_allocation_successful(subset->codes)) {
         *err = "out of memory collecting the characters";
         return NULL;
     }
-    if (hb_set_get_population(subset->unicodes) > MAX_SUBSET_CHARS) {
-        *err = "too many different characters for one font subset";
-        return NULL;
-    }
-    input = subset_input(subset->unicodes);
+    input = subset_input(subset);
     if (input)
         plan = hb_subset_plan_create_or_fail(subset->font->face, input);
     if (plan)
@@ -415,6 +367,24 @@ static const char *unusable(hb_face_t *face)
     if (!glyf_len)
         return "has no TrueType outlines (libharu cannot embed CFF fonts)";
     return NULL;
+}
+
+/* The bitmap of the characters face has glyphs for. Private-use characters
+ * are left out: they mean different things in different fonts (and legacy
+ * systems), and a name must never show a font's private guess. */
+static unsigned char *shown_characters(hb_face_t *face, apr_pool_t *p)
+{
+    unsigned char *shown = apr_pcalloc(p, UNICODE_END / 8);
+    hb_set_t *set = hb_set_create();
+    hb_codepoint_t c = HB_SET_VALUE_INVALID;
+
+    hb_face_collect_unicodes(face, set);
+    hb_set_del_range(set, 0xE000, 0xF8FF);
+    while (hb_set_next(set, &c))
+        if (c < UNICODE_END)
+            shown[c >> 3] |= (unsigned char)(1u << (c & 7));
+    hb_set_destroy(set);
+    return shown;
 }
 
 /* Subsets PROBE_TEXT once so that a font that cannot serve fails at load. */
@@ -466,16 +436,11 @@ cc_font *cc_font_load(const char *path, apr_pool_t *p, const char **err)
         return NULL;
     }
 
+    hb_face_make_immutable(face);  /* shared by threads from here on */
     font = apr_palloc(p, sizeof *font);
-    font->unicodes = hb_set_create();
-    apr_pool_cleanup_register(p, font->unicodes, destroy_set,
-                              apr_pool_cleanup_null);
-    hb_face_collect_unicodes(face, font->unicodes);
-    hb_set_del_range(font->unicodes, ALIAS_FIRST, ALIAS_LAST);
-    font->face = hb_subset_preprocess(face);
-    hb_face_destroy(face);
-    apr_pool_cleanup_register(p, font->face, destroy_face,
-                              apr_pool_cleanup_null);
+    font->face = face;
+    apr_pool_cleanup_register(p, face, destroy_face, apr_pool_cleanup_null);
+    font->shown = shown_characters(face, p);
 
     problem = probe(font, p);
     if (problem) {

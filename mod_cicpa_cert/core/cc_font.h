@@ -16,17 +16,18 @@ cc_font *cc_font_load(const char *path, apr_pool_t *p, const char **err);
 typedef struct cc_font_subset cc_font_subset;
 
 /* One character of a built subset: the 16-bit code that the encoded text
- * uses for it and the Unicode character it stands for. The codes equal the
- * characters, except that characters above U+FFFF (rare CJK in names) get
- * private-use codes from U+E000 up, because PDF text through libharu is
- * limited to 16-bit codes. */
+ * uses for it and the Unicode character it stands for. Codes are private-use
+ * code points from U+E000 up, given in order of first use: libharu 2.3.0
+ * handles 16-bit codes only (characters above U+FFFF, e.g. rare CJK in names,
+ * would not fit), and a dense code range keeps the subset's cmap a single
+ * segment, which libharu scans for each of the 65536 codes per document. */
 typedef struct cc_font_char {
     unsigned code;
     unsigned long unicode;
 } cc_font_char;
 
 /* A built subset: a standalone TrueType file whose (3,1) format 4 cmap maps
- * exactly the codes in chars (sorted by code) to their glyphs. */
+ * exactly the codes in chars (in code order) to their glyphs. */
 typedef struct cc_font_file {
     const unsigned char *data;
     apr_size_t len;
@@ -38,9 +39,9 @@ typedef struct cc_font_file {
 cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p);
 
 /* Adds the characters of the UTF-8 text to the subset and returns the text
- * with every character above U+FFFF replaced by its private-use code (still
- * UTF-8). Returns NULL and sets *err when text is not valid UTF-8 or holds a
- * character the font has no glyph for (including control characters). */
+ * with every character replaced by its code (still UTF-8). Returns NULL and
+ * sets *err when text is not valid UTF-8 or holds a character the font has
+ * no glyph for (control and private-use characters included). */
 const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
                                   const char **err);
 

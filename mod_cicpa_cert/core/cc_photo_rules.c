@@ -5,20 +5,16 @@
  * exactly width x height pixels in a colour space libjpeg can turn into RGB
  * are the pixels decoded, one row at a time into a pool buffer of width x 3
  * bytes.  Every rule that can be judged is judged, so the member sees all
- * problems at once. */
+ * problems at once.  libjpeg never exits or prints here: the cc_jpeg
+ * reader turns its errors, its warnings (corrupt data) and floods of scans
+ * into a longjmp, and each of those refuses the file as corrupt. */
 #include "cc_photo_rules.h"
 
-#include <setjmp.h>
-#include <stdio.h>  /* jpeglib.h uses FILE without including it */
 #include <string.h>
-
-#include <jpeglib.h>
 
 #include <apr_strings.h>
 
-/* A real progressive JPEG has about ten scans; thousands of tiny scans would
- * make libjpeg pass over the same coefficients again and again. */
-#define MAX_SCANS 100
+#include "cc_jpeg.h"
 
 #define CM_PER_INCH 2.54
 #define JFIF_UNIT_INCH 1
@@ -33,15 +29,6 @@
 #define TIFF_UNIT_INCH 2
 #define TIFF_UNIT_CM 3
 #define TIFF_ENTRY_BYTES 12
-
-/* The libjpeg state of one check.  It lives in a caller of the functions
- * that call setjmp, so a longjmp back into them cannot clobber it. */
-typedef struct photo_reader {
-    struct jpeg_decompress_struct cinfo;
-    struct jpeg_error_mgr err;
-    struct jpeg_progress_mgr progress;
-    jmp_buf escape;
-} photo_reader;
 
 /* A density in dots per inch, when the file records one. */
 typedef struct photo_density {
@@ -92,52 +79,18 @@ static void add_corrupt(apr_array_header_t *problems)
     add_problem(problems, "corrupt", "照片文件已损坏或不完整，无法读取");
 }
 
-/* ---- libjpeg plumbing: every error and warning jumps back, nothing prints */
-
-static void escape(j_common_ptr cinfo)
-{
-    photo_reader *reader = cinfo->client_data;
-    longjmp(reader->escape, 1);
-}
-
-/* libjpeg reports corrupt data (bad Huffman code, premature end of data) as
- * warnings and goes on decoding garbage; a photo that will be compared at a
- * cost must be intact, so any warning ends the reading.  Trace messages
- * (msg_level >= 0) are ignored. */
-static void escape_on_warning(j_common_ptr cinfo, int msg_level)
-{
-    if (msg_level < 0)
-        escape(cinfo);
-}
-
-static void escape_on_many_scans(j_common_ptr cinfo)
-{
-    if (((j_decompress_ptr)cinfo)->input_scan_number > MAX_SCANS)
-        escape(cinfo);
-}
-
-static void reader_init(photo_reader *reader)
-{
-    memset(reader, 0, sizeof *reader);
-    reader->cinfo.err = jpeg_std_error(&reader->err);
-    reader->err.error_exit = escape;
-    reader->err.emit_message = escape_on_warning;
-    reader->cinfo.client_data = reader;
-    reader->progress.progress_monitor = escape_on_many_scans;
-}
-
 /* Creates the decompressor and reads the markers up to the first scan: the
  * dimensions, the JFIF density and the APP1 (EXIF) markers, which are kept.
  * False when libjpeg gives up or warns. */
-static int read_header(photo_reader *reader, const unsigned char *data,
+static int read_header(cc_jpeg_reader *reader, const unsigned char *data,
                        apr_size_t len)
 {
     j_decompress_ptr cinfo = &reader->cinfo;
 
     if (setjmp(reader->escape))
         return 0;
-    jpeg_create_decompress(cinfo);  /* keeps err and client_data */
-    cinfo->progress = &reader->progress;
+    jpeg_create_decompress(cinfo);
+    cinfo->progress = &reader->progress;  /* creating clears all but err and client_data */
     jpeg_mem_src(cinfo, data, len);
     jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
     return jpeg_read_header(cinfo, TRUE) == JPEG_HEADER_OK;
@@ -191,11 +144,15 @@ static void tally_row(pixel_tally *tally, const cc_photo_rules *rules,
 /* Decodes every row to RGB and tallies it; false when libjpeg gives up or
  * warns (corrupt or truncated data).  Called only once the header showed
  * exactly rules->width x rules->height pixels, so the row buffer fits. */
-static int decode_pixels(photo_reader *reader, const cc_photo_rules *rules,
+static int decode_pixels(cc_jpeg_reader *reader, const cc_photo_rules *rules,
                          pixel_tally *tally, apr_pool_t *p)
 {
     j_decompress_ptr cinfo = &reader->cinfo;
-    JSAMPROW row = apr_palloc(p, (apr_size_t)rules->width * 3);
+    /* libjpeg-turbo's SIMD colour conversion writes a 16-byte-aligned row
+     * with non-temporal stores, which bypass the cache, and reading the row
+     * right back then waits on memory.  An odd address keeps the stores
+     * ordinary: the whole check runs about 2.5 times faster. */
+    JSAMPROW row = (JSAMPROW)apr_palloc(p, (apr_size_t)rules->width * 3 + 1) + 1;
 
     if (setjmp(reader->escape))
         return 0;
@@ -418,7 +375,7 @@ static void check_background(const cc_photo_rules *rules,
 
 /* The rules that need libjpeg.  The reader belongs to the caller, which
  * destroys it however this ends. */
-static void check_jpeg(photo_reader *reader, const cc_photo_rules *rules,
+static void check_jpeg(cc_jpeg_reader *reader, const cc_photo_rules *rules,
                        const unsigned char *data, apr_size_t len,
                        apr_array_header_t *problems, apr_pool_t *p)
 {
@@ -448,14 +405,14 @@ apr_array_header_t *cc_photo_check(const cc_photo_rules *rules,
                                    apr_pool_t *p)
 {
     apr_array_header_t *problems = apr_array_make(p, 4, sizeof(cc_photo_problem));
-    photo_reader reader;
+    cc_jpeg_reader reader;
 
     check_size(rules, len, problems, p);
     if (!starts_with_soi(data, len)) {
         add_problem(problems, "not_jpeg", "照片须为JPG格式的图片文件");
         return problems;
     }
-    reader_init(&reader);
+    cc_jpeg_reader_init(&reader);
     check_jpeg(&reader, rules, data, len, problems, p);
     jpeg_destroy_decompress(&reader.cinfo);
     return problems;

@@ -28,7 +28,7 @@ CREATE TABLE members (
   user_type TEXT NOT NULL CHECK (user_type IN ('non_practicing', 'practicing')),
   password_hash TEXT NOT NULL DEFAULT '',
   photo_status TEXT NOT NULL DEFAULT 'none',
-  compare_attempts_left INTEGER NOT NULL DEFAULT 1,
+  compare_attempts_used INTEGER NOT NULL DEFAULT 0,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );

@@ -223,8 +223,8 @@ def make_member(db):
         number = "19%04d%06d" % (os.getpid() % 10000, _member_seq[0])
         source = "110000000001"
         db.query("INSERT INTO members (member_no, user_type, password_hash, photo_status,"
-                 " compare_attempts_left, created_at, updated_at)"
-                 " SELECT ?, ?, password_hash, ?, compare_attempts_left, created_at, updated_at"
+                 " compare_attempts_used, created_at, updated_at)"
+                 " SELECT ?, ?, password_hash, ?, compare_attempts_used, created_at, updated_at"
                  " FROM members WHERE member_no = ?",
                  number, user_type, "on_file" if photo else "none", source)
         values = dict(db.query("SELECT field_key, value FROM member_fields WHERE member_no = ?", source))

@@ -229,6 +229,8 @@ static const struct field_case name_cases[] = {
     {"name", "John Smith", "John Smith"},
     {"name", "John   Smith", "John Smith"},
     {"name", "John\xE3\x80\x80Smith", "John Smith"},
+    {"name", "John\xC2\xA0Smith", "John Smith"},
+    {"name", "张 三", "张 三"},                                       /* kept, not guessed */
     {"name", "Jean-Pierre Dupont", "Jean-Pierre Dupont"},
     {"name", "Jean - Pierre", "Jean-Pierre"},
     {"name", "José Núñez", "José Núñez"},

@@ -32,7 +32,8 @@ typedef struct photo_spec {
     int grey_pixels;                /* draw the portrait in grey levels only */
     unsigned char background[3];
     int quality;
-    int progressive;
+    int progressive;                /* libjpeg's standard progressive script (10 scans) */
+    int scan_per_coefficient;       /* a progressive script of 190 scans */
     int jfif;                       /* write a JFIF APP0 with the density below */
     UINT8 density_unit;             /* 0 aspect ratio, 1 dots/inch, 2 dots/cm */
     UINT16 x_density, y_density;
@@ -118,6 +119,22 @@ static int components_of(J_COLOR_SPACE colour_space)
     return colour_space == JCS_GRAYSCALE ? 1 : colour_space == JCS_CMYK ? 4 : 3;
 }
 
+/* A legal but abusive progressive script: the DC of all components, then
+ * each AC coefficient of each component in a scan of its own. */
+static void use_scan_per_coefficient(struct jpeg_compress_struct *cinfo)
+{
+    static jpeg_scan_info scans[1 + 3 * 63];
+    int n = 0;
+
+    scans[n++] = (jpeg_scan_info){ .comps_in_scan = 3, .component_index = { 0, 1, 2 } };
+    for (int c = 0; c < 3; c++)
+        for (int k = 1; k < 64; k++)
+            scans[n++] = (jpeg_scan_info){ .comps_in_scan = 1, .component_index = { c },
+                                           .Ss = k, .Se = k };
+    cinfo->scan_info = scans;
+    cinfo->num_scans = n;
+}
+
 /* Encodes spec, with a COM marker of comment_len bytes when comment_len >= 0. */
 static photo encode(const photo_spec *spec, long comment_len)
 {
@@ -140,6 +157,8 @@ static photo encode(const photo_spec *spec, long comment_len)
     jpeg_set_quality(&cinfo, spec->quality, TRUE);
     if (spec->progressive)
         jpeg_simple_progression(&cinfo);
+    if (spec->scan_per_coefficient)
+        use_scan_per_coefficient(&cinfo);
     cinfo.write_JFIF_header = (boolean)spec->jfif;
     cinfo.density_unit = spec->density_unit;
     cinfo.X_density = spec->x_density;
@@ -181,31 +200,37 @@ static photo make_photo(const photo_spec *spec)
     return bare;
 }
 
-/* An EXIF APP1 payload whose IFD0 holds XResolution, YResolution (x/1, y/1)
+/* Writes TIFF integers in either byte order. */
+typedef struct tiff_writer {
+    unsigned char *at;
+    int big_endian;
+} tiff_writer;
+
+static void put(tiff_writer *w, unsigned value, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        *w->at++ = (unsigned char)(value >> 8 * (w->big_endian ? bytes - 1 - i : i));
+}
+
+/* An EXIF APP1 payload whose IFD0 holds XResolution x/1, YResolution y/1
  * and ResolutionUnit, in either byte order; returns its length. */
 static size_t make_exif(unsigned char out[72], int big_endian,
                         unsigned x, unsigned y, unsigned unit)
 {
-    static const unsigned char exif_id[6] = { 'E', 'x', 'i', 'f', 0, 0 };
-    unsigned char *tiff = out + 6;
-    size_t at = 0;
-#define PUT(value, bytes)                                                     \
-    for (int i_ = 0; i_ < (bytes); i_++)                                      \
-        tiff[at++] = (unsigned char)((value) >> 8 * (big_endian ? (bytes) - 1 - i_ : i_))
+    tiff_writer w = { out + 6, big_endian };
 
-    memcpy(out, exif_id, 6);
-    memcpy(tiff, big_endian ? "MM\0*" : "II*\0", 4);
-    at = 4;
-    PUT(8u, 4);                                 /* IFD0 offset */
-    PUT(3u, 2);                                 /* entries */
-    PUT(0x011Au, 2); PUT(5u, 2); PUT(1u, 4); PUT(50u, 4);
-    PUT(0x011Bu, 2); PUT(5u, 2); PUT(1u, 4); PUT(58u, 4);
-    PUT(0x0128u, 2); PUT(3u, 2); PUT(1u, 4); PUT(unit << (big_endian ? 16 : 0), 4);
-    PUT(0u, 4);                                 /* no next IFD */
-    PUT(x, 4); PUT(1u, 4);
-    PUT(y, 4); PUT(1u, 4);
-#undef PUT
-    return 6 + at;
+    memcpy(out, "Exif\0\0", 6);
+    memcpy(w.at, big_endian ? "MM\0*" : "II*\0", 4);
+    w.at += 4;
+    put(&w, 8, 4);                              /* IFD0 offset */
+    put(&w, 3, 2);                              /* entries: tag, type, count, value */
+    put(&w, 0x011A, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, 50, 4);
+    put(&w, 0x011B, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, 58, 4);
+    put(&w, 0x0128, 2), put(&w, 3, 2), put(&w, 1, 4), put(&w, unit, 2), put(&w, 0, 2);
+    put(&w, 0, 4);                              /* no next IFD */
+    put(&w, x, 4), put(&w, 1, 4);               /* the rationals, at 50 and 58 */
+    put(&w, y, 4), put(&w, 1, 4);
+    return (size_t)(w.at - out);
 }
 
 /* Offset of the first marker FF m among the segments before the scan data. */
@@ -487,6 +512,16 @@ static void test_truncated_scan_is_corrupt(void **state)
     assert_codes(check(ph), "corrupt", NULL);
 }
 
+/* Each scan makes libjpeg pass over the whole image again. */
+static void test_scan_flood_is_refused(void **state)
+{
+    photo_spec spec = valid_spec();
+
+    spec.size = 0;
+    spec.scan_per_coefficient = 1;
+    assert_non_null(message_of(check(make_photo(&spec)), "corrupt"));
+}
+
 static void test_non_jpeg_is_refused(void **state)
 {
     static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
@@ -573,6 +608,7 @@ int main(void)
         cmocka_unit_test_teardown(test_cmyk_is_refused, clear_pool),
         cmocka_unit_test_teardown(test_coloured_backgrounds_are_refused, clear_pool),
         cmocka_unit_test_teardown(test_truncated_scan_is_corrupt, clear_pool),
+        cmocka_unit_test_teardown(test_scan_flood_is_refused, clear_pool),
         cmocka_unit_test_teardown(test_non_jpeg_is_refused, clear_pool),
         cmocka_unit_test_teardown(test_soi_then_garbage_is_corrupt, clear_pool),
         cmocka_unit_test_teardown(test_all_problems_are_reported_together, clear_pool),
