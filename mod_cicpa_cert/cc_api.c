@@ -18,6 +18,9 @@ typedef struct cc_route {
 static const cc_route routes[] = {
     { "/login", BIT(M_POST), 0, cc_api_login },
     { "/logout", BIT(M_POST), 1, cc_api_logout },
+    { "/captcha", BIT(M_GET), 0, cc_api_captcha },
+    { "/password/forgot", BIT(M_POST), 0, cc_api_password_forgot },
+    { "/password/reset", BIT(M_POST), 0, cc_api_password_reset },
     { "/me", BIT(M_GET), 1, cc_api_me },
     { "/me/photo", BIT(M_GET) | BIT(M_POST), 1, cc_api_me_photo },
     { "/photo/check", BIT(M_POST), 1, cc_api_photo_check },
@@ -28,7 +31,7 @@ static const cc_route routes[] = {
 
 /* Routes are relative to the <Location> that set the handler: core keeps
  * the path of the innermost section that applied. */
-static const char *route_path(request_rec *r)
+const char *cc_location_path(request_rec *r)
 {
     const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
     const char *base = core->d ? core->d : "";
@@ -97,7 +100,7 @@ int cc_api_handler(request_rec *r)
         return DECLINED;
     }
     cc_api_ctx ctx = { r, NULL, NULL, cc_server_conf_get(r->server) };
-    const char *path = route_path(r);
+    const char *path = cc_location_path(r);
     for (apr_size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         if (strcmp(path, routes[i].path) != 0) {
             continue;

@@ -23,8 +23,15 @@ typedef int cc_api_fn(cc_api_ctx *ctx);
 /* The handler hook. */
 int cc_api_handler(request_rec *r);
 
+/* The request's path below the <Location> that set its handler (this one,
+ * or cicpa-cert-verify's). */
+const char *cc_location_path(request_rec *r);
+
 /* Endpoints (cc_api_login.c, cc_api_me.c, cc_api_cert.c). */
 int cc_api_login(cc_api_ctx *ctx);
+int cc_api_captcha(cc_api_ctx *ctx);           /* GET /captcha (cc_api_captcha.c) */
+int cc_api_password_forgot(cc_api_ctx *ctx);   /* POST /password/forgot (cc_api_password.c) */
+int cc_api_password_reset(cc_api_ctx *ctx);    /* POST /password/reset (cc_api_password.c) */
 int cc_api_logout(cc_api_ctx *ctx);
 int cc_api_me(cc_api_ctx *ctx);
 int cc_api_me_photo(cc_api_ctx *ctx);        /* GET: the photo; POST: the upload */
@@ -44,6 +51,15 @@ int cc_api_photo_error(cc_api_ctx *ctx, int status);
 /* Sends the JSON error for a status returned by cc_member_load or
  * cc_session_find style helpers (401, 404, 500); returns OK. */
 int cc_api_fail(cc_api_ctx *ctx, int status);
+
+/* Checks and spends the request's captcha: captcha_id (else the captcha
+ * cookie) and the typed captcha. Returns OK, or the status after sending
+ * 400 captcha_required / captcha_invalid or 503 (cc_api_captcha.c). */
+int cc_captcha_verify(cc_api_ctx *ctx, apr_table_t *params);
+
+/* A bcrypt hash (cost 10) of no known password: checked against when there
+ * is no real hash, so that costs the same time (cc_api_login.c). */
+extern const char cc_api_dummy_bcrypt[];
 
 /* Sends 403 csrf (a cookie session's change without its CSRF token);
  * returns OK. */

@@ -1,15 +1,24 @@
 /* POST /me/certificate (confirm=1) and GET /me/certificate?confirm=1: the
- * certificate PDF, rendered in memory and streamed into the response. */
+ * certificate PDF. The member's certificate is issued or found in the
+ * register (cc_certificate.c), its identity printed with a signed QR code,
+ * the PDF rendered and signed in memory, and then streamed into the
+ * response with an exact Content-Length. */
 #include <string.h>
 
 #include "cc_api.h"
 #include "cc_audit.h"
 #include "cc_cert_pdf.h"
+#include "cc_certificate.h"
+#include "cc_crypto.h"
 #include "cc_http.h"
 #include "cc_member.h"
+#include "cc_pdf_sign.h"
 #include "cc_text.h"
 
-/* Bytes copied from libharu's stream per bucket. */
+/* The national institute's code: its seal goes over the issuer. */
+#define CC_NATIONAL_INSTITUTE "00"
+
+/* Bytes copied from the document per bucket. */
 #define PDF_CHUNK 16384
 
 /* The body's parameters for a POST that has a body, else the query's.
@@ -72,7 +81,7 @@ static int gate(cc_api_ctx *ctx, const cc_member *m)
 static cc_cert_data cert_data_of(cc_api_ctx *ctx, const cc_member *m,
                                  const unsigned char *jpeg, apr_size_t len)
 {
-    cc_cert_data d;
+    cc_cert_data d = { 0 };
     d.name = cc_member_value(m, "name");
     d.sex = cc_member_value(m, "sex");
     d.category = *cc_member_value(m, "category") ? cc_member_value(m, "category")
@@ -81,10 +90,71 @@ static cc_cert_data cert_data_of(cc_api_ctx *ctx, const cc_member *m,
     d.cert_no = cc_member_value(m, "cert_no");
     d.admission_date = cc_member_value(m, "admission_date");
     d.institute = m->institute ? m->institute->name : "";
-    d.issue_date = cc_date_ymd(apr_time_now(), ctx->r->pool);
     d.photo = jpeg;
     d.photo_len = len;
     return d;
+}
+
+/* 409 when the member's certificate is suspended or revoked: no new one
+ * is issued then, whatever changed. */
+static int send_blocked(cc_api_ctx *ctx, const cc_certificate *cert)
+{
+    if (strcmp(cert->status, "suspended") == 0) {
+        return cc_send_error(ctx->r, HTTP_CONFLICT, "certificate_suspended",
+                             "您的会员证已被暂停使用，请联系所属注协");
+    }
+    return cc_send_error_with(ctx->r, HTTP_CONFLICT, "certificate_revoked",
+                              "您的会员证已被撤销，请联系所属注协",
+                              json_pack("{s:s}", "reason", cert->status_reason));
+}
+
+/* Prints cert's identity on data: serial, dates, the QR code's signed URL,
+ * the provincial institute beside the issuer, and the seals. 0 when the
+ * claim cannot be signed. */
+static int identify(cc_api_ctx *ctx, const cc_member *m, const cc_certificate *cert,
+                    cc_cert_data *d)
+{
+    const cc_cert_conf *conf = &ctx->conf->cert;
+    const cc_cert_claims claims = { cert->id, cert->member_no, cert->name_sha256, cert->issue_date };
+    const char *sig = cc_cert_sign(conf->qr_key, &claims, ctx->r->pool);
+    const char *code = m->institute ? m->institute->code : "";
+    if (sig == NULL) {
+        return 0;
+    }
+    d->verify_url = cc_cert_verify_url(conf->verify_url, cc_sign_key_id(conf->qr_key), &claims,
+                                       sig, ctx->r->pool);
+    d->serial = cert->serial;
+    d->issue_date = cert->issue_date;
+    d->issued_at = apr_time_from_sec(cert->issued_at);
+    d->valid_until = cert->valid_until ? cc_date_ymd(apr_time_from_sec(cert->valid_until), ctx->r->pool)
+                                       : NULL;
+    d->issuer_seal = apr_hash_get(conf->seals, CC_NATIONAL_INSTITUTE, APR_HASH_KEY_STRING);
+    if (*code && strcmp(code, CC_NATIONAL_INSTITUTE) != 0) {
+        d->co_issuer = d->institute;
+        d->co_issuer_seal = apr_hash_get(conf->seals, code, APR_HASH_KEY_STRING);
+    }
+    return 1;
+}
+
+/* The rendered certificate, signed (PAdES) before any byte leaves. */
+static cc_pdf *render_signed(cc_api_ctx *ctx, const cc_cert_data *data)
+{
+    request_rec *r = ctx->r;
+    const char *err = NULL;
+    unsigned char *signed_pdf;
+    apr_size_t len;
+    cc_pdf *pdf = cc_cert_pdf_render(&ctx->conf->cert_style, data, ctx->conf->font, r->pool, &err);
+    if (pdf == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "certificate rendering failed: %s", err);
+        return NULL;
+    }
+    if (!cc_pdf_sign(ctx->conf->cert.signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf), apr_time_now(),
+                     r->pool, &signed_pdf, &len, &err)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "certificate signing failed: %s", err);
+        return NULL;
+    }
+    cc_pdf_set_bytes(pdf, signed_pdf, len);
+    return pdf;
 }
 
 static apr_status_t stream_pdf(request_rec *r, cc_pdf *pdf)
@@ -121,15 +191,25 @@ static int render_and_send(cc_api_ctx *ctx, const cc_member *m)
 {
     unsigned char *jpeg;
     apr_size_t len;
-    const char *err = NULL;
     int status = cc_api_load_photo(ctx, &jpeg, &len);
     if (status != OK) {
         return cc_api_photo_error(ctx, status);
     }
     cc_cert_data data = cert_data_of(ctx, m, jpeg, len);
-    cc_pdf *pdf = cc_cert_pdf_render(&ctx->conf->cert_style, &data, ctx->conf->font, ctx->r->pool, &err);
+    const cc_cert_request req = {
+        &data, cc_sha256_hex(jpeg, len, ctx->r->pool), m->institute ? m->institute->code : "",
+        ctx->conf->cert.validity_days,
+    };
+    cc_certificate *cert;
+    status = cc_certificate_issue(ctx->r, ctx->dbd, &req, &cert);
+    if (status == HTTP_CONFLICT) {
+        return send_blocked(ctx, cert);
+    }
+    if (status != OK) {
+        return cc_api_fail(ctx, status);
+    }
+    cc_pdf *pdf = identify(ctx, m, cert, &data) ? render_signed(ctx, &data) : NULL;
     if (pdf == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, ctx->r, "certificate rendering failed: %s", err);
         return cc_api_fail(ctx, HTTP_INTERNAL_SERVER_ERROR);
     }
     if (cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", m->member_no, NULL),

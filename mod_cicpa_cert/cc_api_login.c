@@ -7,6 +7,7 @@
 #include "cc_db.h"
 #include "cc_http.h"
 #include "cc_member.h"
+#include "cc_throttle.h"
 
 const cc_statement cc_login_statements[] = {
     { "cc_login_lookup",
@@ -14,9 +15,7 @@ const cc_statement cc_login_statements[] = {
     { NULL, NULL }
 };
 
-/* Validated against when the member does not exist, so an unknown member
- * costs the same bcrypt work as a wrong password (cost 10, as issued). */
-static const char dummy_hash[] = "$2y$10$sMTZgg3BHkmQfbqpuR86Lu.7EYer880P0vyRpFXa1ak8x8Br8ekXS";
+const char cc_api_dummy_bcrypt[] = "$2y$10$sMTZgg3BHkmQfbqpuR86Lu.7EYer880P0vyRpFXa1ak8x8Br8ekXS";
 
 /* Longest member number or password looked at; longer is just a wrong login. */
 #define MAX_LOGIN_FIELD 128
@@ -32,7 +31,7 @@ static login_result check_credentials(cc_api_ctx *ctx, const char *user_type,
         return LOGIN_DB_ERROR;
     }
     const char **row = rows->nelts ? APR_ARRAY_IDX(rows, 0, const char **) : NULL;
-    const char *hash = row && row[1] && *row[1] ? row[1] : dummy_hash;
+    const char *hash = row && row[1] && *row[1] ? row[1] : cc_api_dummy_bcrypt;
     int match = apr_password_validate(password, hash) == APR_SUCCESS;
     if (row == NULL || strcmp(row[0], user_type) != 0) {
         return LOGIN_WRONG;
@@ -61,6 +60,19 @@ static int usable(const char *s)
     return s && *s && strlen(s) <= MAX_LOGIN_FIELD;
 }
 
+/* Says why the login failed, after counting the failure against the member
+ * number and the client address. */
+static int refuse(cc_api_ctx *ctx, const char *counted_member, login_result result)
+{
+    cc_throttle_count(ctx, CC_THROTTLE_LOGIN, counted_member);
+    if (result == LOGIN_NO_PASSWORD) {
+        return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
+                             "您尚未设置密码，请点击“忘记密码”设置密码");
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r, "member login refused");
+    return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
+}
+
 int cc_api_login(cc_api_ctx *ctx)
 {
     apr_table_t *params;
@@ -77,21 +89,27 @@ int cc_api_login(cc_api_ctx *ctx)
     if (user_type == NULL) {
         return cc_send_error(ctx->r, HTTP_BAD_REQUEST, "bad_user_type", "用户类型须为“非执业会员”或“执业会员”");
     }
-    login_result result = usable(member_no) && usable(password)
+    /* The captcha first: it is spent whatever follows, and a refused one
+     * neither counts as a failure nor reaches the password. */
+    if (ctx->conf->captcha && cc_captcha_verify(ctx, params) != OK) {
+        return OK;
+    }
+    const char *counted = usable(member_no) ? member_no : NULL;
+    if (cc_throttle_check(ctx, CC_THROTTLE_LOGIN, counted, "登录失败次数过多") != OK) {
+        return OK;
+    }
+    login_result result = counted && usable(password)
                           ? check_credentials(ctx, user_type, member_no, password) : LOGIN_WRONG;
     switch (result) {
     case LOGIN_OK:
+        cc_throttle_clear(ctx, CC_THROTTLE_LOGIN, member_no);
         cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", member_no, NULL),
                  member_no, "login", "");
         return send_session(ctx, member_no);
-    case LOGIN_NO_PASSWORD:
-        return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
-                             "您尚未设置密码，请点击“忘记密码”设置密码");
     case LOGIN_DB_ERROR:
         return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
     default:
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r, "member login refused");
-        return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
+        return refuse(ctx, counted, result);
     }
 }
 

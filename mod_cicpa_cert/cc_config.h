@@ -6,6 +6,7 @@
 #include "cc_cert_pdf.h"
 #include "cc_font.h"
 #include "cc_config_photo.h"
+#include "cc_config_cert.h"
 
 typedef struct cc_server_conf {
     int enabled;                       /* the module is used in this server */
@@ -17,6 +18,20 @@ typedef struct cc_server_conf {
     int cookie_secure;                 /* CicpaCertCookieSecure: add Secure to the cookie */
     apr_size_t max_body;               /* CicpaCertMaxBody: largest JSON/form body */
     cc_photo_conf photo;               /* photo upload and comparison (cc_config_photo.h) */
+    cc_cert_conf cert;                 /* QR code, seals, signatures, verification (cc_config_cert.h) */
+    int captcha;                       /* CicpaCertCaptcha: login and recovery need a captcha */
+    int captcha_lifetime;              /* CicpaCertCaptchaLifetime, in seconds */
+    int captcha_test_header;           /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
+    int login_max_failures;            /* CicpaCertLoginMaxFailures: per member number in the window */
+    int login_max_address_failures;    /* CicpaCertLoginMaxFailuresPerAddress: per client address */
+    int login_window;                  /* CicpaCertLoginWindow, in seconds */
+    const char *smtp_url;              /* CicpaCertSmtpUrl: smtp:// or smtps://, NULL: no e-mail */
+    int smtp_starttls;                 /* CicpaCertSmtpStartTLS: smtp:// must switch to TLS */
+    const char *mail_from;             /* CicpaCertMailFrom: sender address of the codes */
+    const char *smtp_user;             /* CicpaCertSmtpUser: SMTP AUTH name, NULL: none */
+    const char *smtp_password;         /* CicpaCertSmtpPassword: its password (never logged) */
+    const char *sms_url;               /* CicpaCertSmsUrl: the SMS gateway, NULL: no SMS */
+    const char *sms_key;               /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
     int set_mask;                      /* which of the above were set (for merging) */
 } cc_server_conf;
 

@@ -6,10 +6,14 @@ static const cc_statement *const statement_tables[] = {
     cc_member_statements,
     cc_audit_statements,
     cc_login_statements,
+    cc_captcha_statements,
+    cc_throttle_statements,
+    cc_password_statements,
     cc_photo_statements,
     cc_upload_statements,
     cc_reference_statements,
     cc_profile_statements,
+    cc_certificate_statements,
 };
 
 void cc_db_register_statements(server_rec *s)
@@ -56,7 +60,11 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
     if (stmt == NULL) {
         return NULL;
     }
-    int rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0, nargs, args);
+    /* Random access (1): the whole result in one go. apr-util's pgsql driver
+     * polls a sequential result that comes back empty with 100 ms sleeps, so
+     * every SELECT finding nothing (an unknown member, session or captcha)
+     * would cost 100 ms and tell itself apart by its time. */
+    int rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, nargs, args);
     if (rv != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "query %s failed: %s", label,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
@@ -122,4 +130,9 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
 const char *cc_db_now(request_rec *r)
 {
     return apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
+}
+
+const char *cc_db_int(request_rec *r, apr_int64_t n)
+{
+    return apr_psprintf(r->pool, "%" APR_INT64_T_FMT, n);
 }

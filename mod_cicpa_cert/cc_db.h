@@ -17,10 +17,14 @@ extern const cc_statement cc_session_statements[];  /* cc_session.c */
 extern const cc_statement cc_member_statements[];   /* cc_member.c */
 extern const cc_statement cc_audit_statements[];    /* cc_audit.c */
 extern const cc_statement cc_login_statements[];    /* cc_api_login.c */
+extern const cc_statement cc_captcha_statements[];  /* cc_api_captcha.c */
+extern const cc_statement cc_throttle_statements[]; /* cc_throttle.c */
+extern const cc_statement cc_password_statements[]; /* cc_api_password.c */
 extern const cc_statement cc_photo_statements[];    /* cc_api_me.c */
 extern const cc_statement cc_upload_statements[];   /* cc_api_photo.c */
 extern const cc_statement cc_reference_statements[]; /* cc_face_reference.c */
 extern const cc_statement cc_profile_statements[];  /* cc_api_profile.c */
+extern const cc_statement cc_certificate_statements[]; /* cc_certificate.c */
 
 /* Registers every statement of the module with mod_dbd for server s
  * (must run before mod_dbd's post_config, which prepares them). */
@@ -52,5 +56,8 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
 
 /* Unix seconds now, as the decimal string the statements bind. */
 const char *cc_db_now(request_rec *r);
+
+/* n as the decimal string the statements bind (CAST(%s AS BIGINT)). */
+const char *cc_db_int(request_rec *r, apr_int64_t n);
 
 #endif

@@ -14,6 +14,8 @@ const cc_statement cc_session_statements[] = {
       " WHERE token_hash = %s AND expires_at > CAST(%s AS BIGINT)" },
     { "cc_session_delete",
       "DELETE FROM sessions WHERE token_hash = %s" },
+    { "cc_session_delete_member",
+      "DELETE FROM sessions WHERE member_no = %s" },
     { "cc_session_purge_expired",
       "DELETE FROM sessions WHERE member_no = %s AND expires_at <= CAST(%s AS BIGINT)" },
     { NULL, NULL }
@@ -28,12 +30,13 @@ const char *cc_session_csrf_for(const char *token, apr_pool_t *p)
     return cc_sha256_hex(input, strlen(input), p);
 }
 
-static void set_cookie(request_rec *r, const char *value, apr_int64_t max_age)
+void cc_session_set_cookie(request_rec *r, const char *name, const char *value,
+                           apr_int64_t max_age)
 {
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     apr_table_add(r->err_headers_out, "Set-Cookie",
                   apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT
-                               "; HttpOnly; SameSite=Lax%s", conf->cookie_name, value,
+                               "; HttpOnly; SameSite=Lax%s", name, value,
                                max_age, conf->cookie_secure ? "; Secure" : ""));
 }
 
@@ -58,8 +61,26 @@ int cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
     if (cc_db_exec(r, dbd, "cc_session_insert", 4, args) != 1) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    set_cookie(r, *token, apr_time_sec(conf->session_lifetime));
+    cc_session_set_cookie(r, conf->cookie_name, *token, apr_time_sec(conf->session_lifetime));
     return OK;
+}
+
+const char *cc_session_cookie(request_rec *r, const char *name)
+{
+    const char *cookies = apr_table_get(r->headers_in, "Cookie");
+    apr_size_t name_len = strlen(name);
+    for (const char *c = cookies; c && *c; ) {
+        while (*c == ' ' || *c == ';') {
+            c++;
+        }
+        const char *end = strchr(c, ';');
+        if (strncmp(c, name, name_len) == 0 && c[name_len] == '=') {
+            const char *v = c + name_len + 1;
+            return end ? apr_pstrmemdup(r->pool, v, end - v) : v;
+        }
+        c = end;
+    }
+    return NULL;
 }
 
 /* The bearer token, else the session cookie's value, else NULL. */
@@ -67,25 +88,13 @@ static const char *request_token(request_rec *r, int *via_cookie)
 {
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     const char *auth = apr_table_get(r->headers_in, "Authorization");
-    *via_cookie = 0;
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        *via_cookie = 0;
         return auth + 7;
     }
-    const char *cookies = apr_table_get(r->headers_in, "Cookie");
-    apr_size_t name_len = strlen(conf->cookie_name);
-    for (const char *c = cookies; c && *c; ) {
-        while (*c == ' ' || *c == ';') {
-            c++;
-        }
-        const char *end = strchr(c, ';');
-        if (strncmp(c, conf->cookie_name, name_len) == 0 && c[name_len] == '=') {
-            *via_cookie = 1;
-            const char *v = c + name_len + 1;
-            return end ? apr_pstrmemdup(r->pool, v, end - v) : v;
-        }
-        c = end;
-    }
-    return NULL;
+    const char *token = cc_session_cookie(r, conf->cookie_name);
+    *via_cookie = token != NULL;
+    return token;
 }
 
 int cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
@@ -117,8 +126,14 @@ int cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
 int cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session)
 {
     const char *args[] = { session->token_hash };
-    set_cookie(r, "", 0);
+    cc_session_set_cookie(r, cc_server_conf_get(r->server)->cookie_name, "", 0);
     return cc_db_exec(r, dbd, "cc_session_delete", 1, args) < 0 ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+int cc_session_end_all(request_rec *r, ap_dbd_t *dbd, const char *member_no)
+{
+    const char *args[] = { member_no };
+    return cc_db_exec(r, dbd, "cc_session_delete_member", 1, args) < 0 ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
 int cc_session_csrf_ok(request_rec *r, const cc_session *session, apr_table_t *params)

@@ -26,6 +26,18 @@ int cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out);
 /* Deletes the session row and clears the cookie. */
 int cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session);
 
+/* Ends every session of member_no, wherever it was opened (after a password
+ * reset). Returns OK or HTTP_INTERNAL_SERVER_ERROR (logged). */
+int cc_session_end_all(request_rec *r, ap_dbd_t *dbd, const char *member_no);
+
+/* The value of the request's cookie name (the first one sent), or NULL. */
+const char *cc_session_cookie(request_rec *r, const char *name);
+
+/* Sets cookie name to value for max_age seconds (0 clears it): Path=/,
+ * HttpOnly, SameSite=Lax, and Secure as CicpaCertCookieSecure says. */
+void cc_session_set_cookie(request_rec *r, const char *name, const char *value,
+                           apr_int64_t max_age);
+
 /* The CSRF token of a session token. It is derived, so nothing more is
  * stored; a page reads it from /login or /me, another site cannot. */
 const char *cc_session_csrf_for(const char *token, apr_pool_t *p);

@@ -7,6 +7,7 @@
 #include "cc_db.h"
 #include "cc_face_client.h"
 #include "cc_face_reference.h"
+#include "cc_verify.h"
 
 static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s)
@@ -37,6 +38,7 @@ static void cc_register_hooks(apr_pool_t *p)
     ap_hook_post_config(cc_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_face_reference_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(cc_verify_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(cicpa_cert) = {

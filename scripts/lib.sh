@@ -7,9 +7,13 @@ CC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages: building, running, and testing.
 CC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config apache2 apache2-dev
   libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libhpdf-dev libjpeg-dev libharfbuzz-dev
-  libssl-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev fonts-lxgw-wenkai sqlite3"
+  libssl-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev libqrencode-dev fonts-lxgw-wenkai sqlite3"
 CC_TEST_PACKAGES="python3-pytest python3-requests python3-psycopg2 postgresql-15 qpdf
-  poppler-utils imagemagick clang wrk"
+  poppler-utils imagemagick clang wrk python3-aiosmtpd zbar-tools"
+
+# The browser tests (tests/browser): Node.js and npm, Debian's Chromium, and
+# a CJK sans-serif font for it.
+CC_BROWSER_PACKAGES="nodejs npm chromium fonts-wqy-microhei"
 
 cc_log() { printf '==> %s\n' "$*" >&2; }
 
@@ -25,6 +29,16 @@ cc_install_packages() {
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# CC_BROWSER_PACKAGES without npm when an npm is already there: NodeSource's
+# nodejs package bundles it and conflicts with Debian's npm package.
+cc_browser_packages() {
+    if command -v npm >/dev/null; then
+        echo "${CC_BROWSER_PACKAGES/ npm / }"
+    else
+        echo "$CC_BROWSER_PACKAGES"
+    fi
 }
 
 # autoreconf/configure only when needed, then make.
@@ -64,21 +78,45 @@ cc_new_sqlite_db() {
     if [ "$(id -u)" -eq 0 ]; then chown -R "$(cc_httpd_user)" "$dir"; fi
 }
 
+# The demo's and the tests' keys (scripts/make-demo-keys): a test CA with
+# the PDF signing certificate, and the QR code's Ed25519 keys. Made once;
+# parallel callers each make a folder of their own and the first rename wins.
+CC_KEYS_DIR="$CC_ROOT/run/keys"
+cc_demo_keys() {
+    [ -f "$CC_KEYS_DIR/qr-ed25519-old.pub.pem" ] && return 0
+    local tmp
+    mkdir -p "$CC_ROOT/run"
+    tmp=$(mktemp -d "$CC_ROOT/run/keys.XXXXXX")
+    "$CC_ROOT/scripts/make-demo-keys" "$tmp" >/dev/null
+    mv -T "$tmp" "$CC_KEYS_DIR" 2>/dev/null || rm -rf "$tmp"
+}
+
 # cc_render_conf SERVER_ROOT PORT DRIVER PARAMS [EXTRA_FILE]: writes
-# SERVER_ROOT/httpd.conf from conf/standalone.conf.in.
+# SERVER_ROOT/httpd.conf from conf/standalone.conf.in (with the demo keys).
 cc_render_conf() {
     local root=$1 port=$2 driver=$3 params=$4 extra=${5:-} user extra_text=""
     user=$(cc_httpd_user)
     mkdir -p "$root"
+    cc_demo_keys
     [ -n "$extra" ] && extra_text="Include \"$extra\""
     sed -e "s#@SERVER_ROOT@#$root#g" -e "s#@PORT@#$port#g" \
         -e "s#@USER@#$user#g" -e "s#@GROUP@#$(id -gn "$user")#g" \
         -e "s#@MODULES@#$(apxs -q LIBEXECDIR)#g" \
         -e "s#@MODULE@#$CC_ROOT/.libs/mod_cicpa_cert.so#g" \
         -e "s#@HTDOCS@#$CC_ROOT/htdocs#g" -e "s#@SOURCE_ROOT@#$CC_ROOT#g" \
+        -e "s#@KEYS@#$CC_KEYS_DIR#g" \
         -e "s#@DBD_DRIVER@#$driver#g" -e "s#@DBD_PARAMS@#$params#g" \
         -e "s#@LOG_LEVEL@#${CICPA_LOG_LEVEL:-info}#g" -e "s#@EXTRA@#$extra_text#g" \
         "$CC_ROOT/conf/standalone.conf.in" > "$root/httpd.conf"
+    # SQLite: WAL commits without an fsync each (still safe against
+    # corruption). No busy_timeout: apr-util's sqlite3 driver holds one
+    # process-wide mutex around every step and retries a busy database
+    # itself, releasing the mutex while it sleeps; a busy_timeout waits inside
+    # SQLite with the mutex held, so the lock's holder in the same child
+    # cannot commit and every writer stalls for the whole timeout.
+    if [ "$driver" = sqlite3 ]; then
+        printf 'DBDInitSQL "PRAGMA synchronous = NORMAL"\n' >> "$root/httpd.conf"
+    fi
     if [ "$(id -u)" -eq 0 ]; then chown "$user" "$root"; fi
 }
 

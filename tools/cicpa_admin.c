@@ -383,6 +383,81 @@ static int cmd_load_demo(admin_db *db, const char *dir)
     return 0;
 }
 
+/* A staff decision on a certificate, named by its identifier or serial. */
+typedef struct status_change {
+    const char *cert;        /* id or serial */
+    const char *to;          /* the new status */
+    const char *from[2];     /* the statuses it may have now */
+    const char *reason;      /* shown on the verification page ("" for none) */
+    const char *action;      /* audit_log action */
+    const char *done;        /* what to print */
+} status_change;
+
+static int change_status(admin_db *db, void *arg)
+{
+    const status_change *c = arg;
+    apr_dbd_prepared_t *update, *lookup, *audit;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *member_no = NULL, *serial = NULL;
+    const char *now = apr_psprintf(db->pool, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
+    const char *update_args[] = { c->to, c->reason, now, c->cert, c->cert, c->from[0], c->from[1] };
+    const char *lookup_args[] = { c->cert, c->cert };
+    int nrows = 0;
+    if (prepare(db, "UPDATE certificates SET status = %s, status_reason = %s, status_at = CAST(%s AS BIGINT)"
+                    " WHERE (id = %s OR serial = %s) AND status IN (%s, %s)", &update) != 0
+        || prepare(db, "SELECT member_no, serial FROM certificates WHERE id = %s OR serial = %s", &lookup) != 0
+        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
+                       " VALUES (CAST(%s AS BIGINT), 'staff:cicpa-admin', %s, %s, %s, '')", &audit) != 0) {
+        return 1;
+    }
+    if (apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, update, 7, update_args) != 0) {
+        return fail("statement failed", apr_dbd_error(db->driver, db->handle, 0));
+    }
+    if (nrows != 1) {
+        const char *states = strcmp(c->from[0], c->from[1]) == 0
+            ? c->from[0] : apr_pstrcat(db->pool, c->from[0], " or ", c->from[1], NULL);
+        return fail(apr_psprintf(db->pool, "no %s certificate %s", states, c->cert), "nothing changed");
+    }
+    if (apr_dbd_pselect(db->driver, db->pool, db->handle, &res, lookup, 0, 2, lookup_args) != 0) {
+        return fail("cannot read the certificate", apr_dbd_error(db->driver, db->handle, 0));
+    }
+    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+        member_no = apr_pstrdup(db->pool, apr_dbd_get_entry(db->driver, row, 0));
+        serial = apr_pstrdup(db->pool, apr_dbd_get_entry(db->driver, row, 1));
+    }
+    const char *audit_args[] = {
+        now, member_no, c->action, *c->reason ? apr_pstrcat(db->pool, serial, " ", c->reason, NULL) : serial,
+    };
+    if (run_prepared(db, audit, 4, audit_args) != 0) {
+        return 1;
+    }
+    printf("certificate %s %s\n", serial, c->done);
+    return 0;
+}
+
+static int cmd_revoke(admin_db *db, const char *cert, const char *reason)
+{
+    status_change c = { cert, "revoked", { "valid", "suspended" }, reason, "certificate_revoked", "revoked" };
+    if (*reason == '\0') {
+        return fail("revoke", "give the reason the verification page shows");
+    }
+    return db_in_transaction(db, change_status, &c);
+}
+
+static int cmd_suspend(admin_db *db, const char *cert)
+{
+    status_change c = { cert, "suspended", { "valid", "valid" }, "", "certificate_suspended", "suspended" };
+    return db_in_transaction(db, change_status, &c);
+}
+
+static int cmd_reinstate(admin_db *db, const char *cert)
+{
+    status_change c = { cert, "valid", { "suspended", "suspended" }, "", "certificate_reinstated",
+                        "reinstated (valid again)" };
+    return db_in_transaction(db, change_status, &c);
+}
+
 static int usage(void)
 {
     fputs("usage: cicpa-admin -d DRIVER -p PARAMS COMMAND [ARGS]\n"
@@ -393,7 +468,11 @@ static int usage(void)
           "  load-demo DIR             run DIR/*.sql, then store DIR/photos/<member_no>.jpg\n"
           "  set-photo MEMBER FILE     store FILE as MEMBER's photo\n"
           "  set-reference-photo MEMBER FILE\n"
-          "                            store FILE as the reference provider's photo of MEMBER's ID number\n", stderr);
+          "                            store FILE as the reference provider's photo of MEMBER's ID number\n"
+          "  revoke CERT REASON        revoke a certificate (CERT: its id or serial) for good; the\n"
+          "                            verification page shows REASON, and the member gets no new one\n"
+          "  suspend CERT              suspend a valid certificate (downloads stop until reinstated)\n"
+          "  reinstate CERT            make a suspended certificate valid again\n", stderr);
     return 2;
 }
 
@@ -410,6 +489,15 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 3 && strcmp(argv[0], "set-reference-photo") == 0) {
         return cmd_set_reference_photo(db, argv[1], argv[2]);
+    }
+    if (argc == 3 && strcmp(argv[0], "revoke") == 0) {
+        return cmd_revoke(db, argv[1], argv[2]);
+    }
+    if (argc == 2 && strcmp(argv[0], "suspend") == 0) {
+        return cmd_suspend(db, argv[1]);
+    }
+    if (argc == 2 && strcmp(argv[0], "reinstate") == 0) {
+        return cmd_reinstate(db, argv[1]);
     }
     return usage();
 }

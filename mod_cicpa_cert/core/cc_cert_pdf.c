@@ -10,9 +10,14 @@
 #include "cc_cert_pdf.h"
 
 #include <apr_strings.h>
+#include <apr_tables.h>
 #include <hpdf.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "cc_file.h"
+#include "cc_qr.h"
 
 /* A4 landscape, in points. */
 #define PAGE_W 841.89f
@@ -40,7 +45,20 @@
 #define ISSUER_SIZE 17.0f
 #define ISSUED_SIZE 14.0f
 #define ISSUER_RIGHT (PAGE_W - 100.0f)
+#define ISSUER_LEFT 300.0f   /* the issuers' band ends here, right of the QR code */
+#define ISSUER_GAP 36.0f     /* between the co-issuer and the issuer */
 #define ISSUER_BASELINE 120.0f
+#define SEAL_SIZE 100.0f     /* a seal's diameter, centred just above its issuer */
+#define SEAL_RAISE 6.0f
+
+#define QR_LEFT 100.0f       /* clear of the corner bracket */
+#define QR_BOTTOM 80.0f
+#define QR_SIZE 92.0f        /* with its quiet zone: about 4 px a module at 200 dpi */
+#define QR_RGB 0x000000u
+#define SERIAL_SIZE 9.0f
+#define PERSONAL_SIZE 11.0f
+
+#define MAX_SEAL_FILE (2 * 1024 * 1024)
 
 #define VALUE_RGB 0x1F1F1Fu
 #define PAPER_TINT 0.96f     /* the paper is the title colour, this much whiter */
@@ -51,9 +69,22 @@ static const char *const field_labels[FIELD_COUNT] = {
     "姓名", "性别", "会员类别", "会员编号", "证书编号", "入会日期", "所属注协",
 };
 
+/* One plane of a seal: its samples, deflated once at load. */
+typedef struct image_plane {
+    const unsigned char *deflated;
+    apr_size_t len;
+    const char *colour_space;  /* DeviceRGB or DeviceGray */
+} image_plane;
+
+struct cc_cert_image {
+    unsigned width, height, bits;
+    image_plane colour, alpha;  /* the alpha plane becomes the soft mask */
+};
+
 struct cc_pdf {
-    HPDF_Doc doc;
+    const unsigned char *bytes;
     apr_size_t size;
+    apr_size_t pos;  /* of the next byte cc_pdf_read copies */
 };
 
 /* libharu's error handler records the first error of a document here. */
@@ -62,14 +93,28 @@ typedef struct hpdf_errors {
     HPDF_STATUS detail;
 } hpdf_errors;
 
-/* The page's texts, encoded for the font subset. */
+/* The page's texts, encoded for the font subset; the optional ones are NULL
+ * when absent. */
 typedef struct cert_text {
     const char *title;
     const char *issuer;
-    const char *issued;  /* 发证日期 line */
+    const char *issued;     /* 发证日期 line */
     const char *labels[FIELD_COUNT];
     const char *values[FIELD_COUNT];
+    const char *co_issuer;  /* the provincial institute beside the issuer */
+    const char *valid;      /* 有效期至 line */
+    const char *serial;     /* under the QR code */
+    const char *personal;   /* 仅供本人使用 */
 } cert_text;
+
+/* What the page shows besides text, embedded in the document. */
+typedef struct cert_art {
+    HPDF_Font font;
+    HPDF_Image photo;
+    HPDF_Image issuer_seal, co_issuer_seal;  /* NULL: none */
+    const cc_qr *qr;                         /* NULL: none */
+    const apr_array_header_t *qr_runs;       /* its dark runs (cc_qr_run) */
+} cert_art;
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
 {
@@ -110,6 +155,32 @@ static int encode_one(cc_font_subset *subset, const char *text,
     return *out != NULL;
 }
 
+static int is_set(const char *s)
+{
+    return s && *s;
+}
+
+/* Encodes text into *out when it is set; leaves *out NULL otherwise. */
+static int encode_optional(cc_font_subset *subset, const char *text,
+                           const char *what, const char **out, apr_pool_t *p,
+                           const char **err)
+{
+    *out = NULL;
+    return !is_set(text) || encode_one(subset, text, what, out, p, err);
+}
+
+static int encode_identity(cc_font_subset *subset, const cc_cert_data *data,
+                           cert_text *t, apr_pool_t *p, const char **err)
+{
+    const char *valid = is_set(data->valid_until)
+        ? apr_pstrcat(p, "有效期至：", data->valid_until, NULL) : NULL;
+
+    return encode_optional(subset, data->co_issuer, "co-issuer", &t->co_issuer, p, err)
+        && encode_optional(subset, valid, "validity", &t->valid, p, err)
+        && encode_optional(subset, data->serial, "serial", &t->serial, p, err)
+        && encode_one(subset, "仅供本人使用", "personal use", &t->personal, p, err);
+}
+
 static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
                         const cc_cert_data *data, cert_text *t, apr_pool_t *p,
                         const char **err)
@@ -132,7 +203,7 @@ static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
             || !encode_one(subset, values[i], field_labels[i], &t->values[i], p,
                            err))
             return 0;
-    return 1;
+    return encode_identity(subset, data, t, p, err);
 }
 
 /* ---- the embedded font ---------------------------------------------------- */
@@ -410,57 +481,204 @@ static void draw_fields(HPDF_Page page, HPDF_Font font, const cert_text *t,
     }
 }
 
-/* The issuer and the issue date, right-aligned at the bottom. */
-static void draw_issuer(HPDF_Page page, HPDF_Font font, const cert_text *t,
-                        const cc_cert_style *style)
+/* A seal centred at (x, y); its transparency lets the text show through. */
+static void draw_seal(HPDF_Page page, HPDF_Image seal, float x, float y)
 {
-    const float max_width = ISSUER_RIGHT - PAGE_W / 2;
-
-    fill_colour(page, VALUE_RGB);
-    fit_font(page, font, ISSUER_SIZE, t->issuer, max_width);
-    text_at(page, ISSUER_RIGHT - HPDF_Page_TextWidth(page, t->issuer),
-            ISSUER_BASELINE, t->issuer);
-    fill_colour(page, style->accent_rgb);
-    fit_font(page, font, ISSUED_SIZE, t->issued, max_width);
-    text_at(page, ISSUER_RIGHT - HPDF_Page_TextWidth(page, t->issued),
-            ISSUER_BASELINE - 28, t->issued);
+    if (seal)
+        HPDF_Page_DrawImage(page, seal, x - SEAL_SIZE / 2, y - SEAL_SIZE / 2,
+                            SEAL_SIZE, SEAL_SIZE);
 }
 
-static void draw_page(HPDF_Page page, HPDF_Font font, HPDF_Image photo,
-                      const cert_text *t, const cc_cert_style *style)
+/* Right-aligned text at the bottom right; returns its left edge. */
+static float text_right(HPDF_Page page, HPDF_Font font, float size,
+                        const char *text, float right, float y, float max_width)
 {
-    const float photo_w = PHOTO_H * (float)HPDF_Image_GetWidth(photo)
-                          / (float)HPDF_Image_GetHeight(photo);
+    float left;
+
+    fit_font(page, font, size, text, max_width);
+    left = right - HPDF_Page_TextWidth(page, text);
+    text_at(page, left, y, text);
+    return left;
+}
+
+/* The issuer, right-aligned at the bottom, with the co-issuer to its left,
+ * each under its seal; the issue date and the validity below them. */
+static void draw_issuers(HPDF_Page page, const cert_art *art, const cert_text *t,
+                         const cc_cert_style *style)
+{
+    const float band = ISSUER_RIGHT - ISSUER_LEFT;
+    const float each = t->co_issuer ? (band - ISSUER_GAP) / 2 : band;
+    const float seal_y = ISSUER_BASELINE + SEAL_RAISE;
+    float issuer_left, co_left = 0, co_right = 0;
+
+    fill_colour(page, VALUE_RGB);
+    issuer_left = text_right(page, art->font, ISSUER_SIZE, t->issuer,
+                             ISSUER_RIGHT, ISSUER_BASELINE, each);
+    if (t->co_issuer) {
+        co_right = issuer_left - ISSUER_GAP;
+        co_left = text_right(page, art->font, ISSUER_SIZE, t->co_issuer,
+                             co_right, ISSUER_BASELINE, each);
+    }
+    fill_colour(page, style->accent_rgb);
+    text_right(page, art->font, ISSUED_SIZE, t->issued, ISSUER_RIGHT,
+               ISSUER_BASELINE - 28, band);
+    if (t->valid)
+        text_right(page, art->font, ISSUED_SIZE, t->valid, ISSUER_RIGHT,
+                   ISSUER_BASELINE - 48, band);
+
+    draw_seal(page, art->issuer_seal, (issuer_left + ISSUER_RIGHT) / 2, seal_y);
+    if (t->co_issuer)
+        draw_seal(page, art->co_issuer_seal, (co_left + co_right) / 2, seal_y);
+}
+
+/* The QR code as filled squares (one rectangle per run of dark modules, all
+ * one path, so no seams) on a white square that includes the quiet zone. */
+static void draw_qr(HPDF_Page page, const cc_qr *qr, const apr_array_header_t *runs)
+{
+    const int span = qr->width + 2 * CC_QR_QUIET_ZONE;
+    const float module = QR_SIZE / (float)span;
+    int i;
+
+    fill_colour(page, 0xFFFFFF);
+    HPDF_Page_Rectangle(page, QR_LEFT, QR_BOTTOM, QR_SIZE, QR_SIZE);
+    HPDF_Page_Fill(page);
+    HPDF_Page_GSave(page);
+    /* Module units from here on: small integers keep the content stream short. */
+    HPDF_Page_Concat(page, module, 0, 0, module, QR_LEFT, QR_BOTTOM);
+    fill_colour(page, QR_RGB);
+    for (i = 0; i < runs->nelts; i++) {
+        const cc_qr_run *run = &APR_ARRAY_IDX(runs, i, cc_qr_run);
+
+        HPDF_Page_Rectangle(page, (float)(CC_QR_QUIET_ZONE + run->x),
+                            (float)(CC_QR_QUIET_ZONE + qr->width - 1 - run->y),
+                            (float)run->len, 1);
+    }
+    HPDF_Page_Fill(page);
+    HPDF_Page_GRestore(page);
+}
+
+/* Text centred under the QR code at baseline y. */
+static void text_under_qr(HPDF_Page page, HPDF_Font font, float size,
+                          const char *text, float y)
+{
+    fit_font(page, font, size, text, ISSUER_LEFT - QR_LEFT);
+    text_at(page, QR_LEFT + (QR_SIZE - HPDF_Page_TextWidth(page, text)) / 2, y,
+            text);
+}
+
+/* Bottom left: the QR code, the serial under it, and the personal-use line. */
+static void draw_identity(HPDF_Page page, const cert_art *art, const cert_text *t,
+                          const cc_cert_style *style)
+{
+    if (art->qr)
+        draw_qr(page, art->qr, art->qr_runs);
+    fill_colour(page, VALUE_RGB);
+    if (t->serial)
+        text_under_qr(page, art->font, SERIAL_SIZE, t->serial, QR_BOTTOM - 12);
+    fill_colour(page, style->accent_rgb);
+    text_under_qr(page, art->font, PERSONAL_SIZE, t->personal, QR_BOTTOM - 28);
+}
+
+static void draw_page(HPDF_Page page, const cert_art *art, const cert_text *t,
+                      const cc_cert_style *style)
+{
+    const float photo_w = PHOTO_H * (float)HPDF_Image_GetWidth(art->photo)
+                          / (float)HPDF_Image_GetHeight(art->photo);
     const float block = photo_w + PHOTO_GAP + LABEL_WIDTH + VALUE_GAP + VALUE_WIDTH;
     const float left = (PAGE_W - block) / 2;
     const float fields_top = FIRST_FIELD + FIELD_SIZE * 0.8f;
     const float fields_bottom = FIRST_FIELD - (FIELD_COUNT - 1) * FIELD_PITCH - 5;
 
     draw_frame(page, style);
-    draw_title(page, font, t, style);
-    draw_photo(page, photo, left, (fields_top + fields_bottom) / 2, photo_w,
+    draw_title(page, art->font, t, style);
+    draw_photo(page, art->photo, left, (fields_top + fields_bottom) / 2, photo_w,
                style);
-    draw_fields(page, font, t, left + photo_w + PHOTO_GAP, style);
-    draw_issuer(page, font, t, style);
+    draw_fields(page, art->font, t, left + photo_w + PHOTO_GAP, style);
+    draw_identity(page, art, t, style);
+    draw_issuers(page, art, t, style);
 }
 
 /* ---- the document ---------------------------------------------------------- */
 
-static void set_info(HPDF_Doc doc, const cc_cert_style *style)
+/* The creation date in UTC, from Unix time. */
+static HPDF_Date pdf_date(apr_time_t t)
+{
+    apr_time_exp_t e;
+    HPDF_Date d;
+
+    apr_time_exp_gmt(&e, t);
+    memset(&d, 0, sizeof d);
+    d.year = e.tm_year + 1900;
+    d.month = e.tm_mon + 1;
+    d.day = e.tm_mday;
+    d.hour = e.tm_hour;
+    d.minutes = e.tm_min;
+    d.seconds = e.tm_sec;
+    d.ind = 'Z';
+    return d;
+}
+
+static void set_info(HPDF_Doc doc, const cc_cert_style *style,
+                     const cc_cert_data *data, apr_pool_t *p)
 {
     HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, style->title ? style->title : "");
     HPDF_SetInfoAttr(doc, HPDF_INFO_AUTHOR, style->issuer ? style->issuer : "");
+    HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT,
+                     is_set(data->serial) ? apr_pstrcat(p, "电子会员证 ", data->serial, NULL)
+                                          : "电子会员证");
     HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, "mod_cicpa_cert");
+    if (data->issued_at)
+        HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, pdf_date(data->issued_at));
+}
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* An image XObject of one plane. Its stream is already deflated, so
+ * libharu writes it as is (filter NONE) and write_fn names the filter. */
+static HPDF_Dict plane_object(HPDF_Doc doc, const cc_cert_image *image,
+                              const image_plane *plane)
+{
+    HPDF_Dict dict = HPDF_DictStream_New(doc->mmgr, doc->xref);
+
+    if (!dict)
+        return NULL;
+    dict->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    dict->write_fn = write_flate_filter;
+    if (HPDF_Dict_AddName(dict, "Type", "XObject") != HPDF_OK
+        || HPDF_Dict_AddName(dict, "Subtype", "Image") != HPDF_OK
+        || HPDF_Dict_AddNumber(dict, "Width", (HPDF_INT32)image->width) != HPDF_OK
+        || HPDF_Dict_AddNumber(dict, "Height", (HPDF_INT32)image->height) != HPDF_OK
+        || HPDF_Dict_AddName(dict, "ColorSpace", plane->colour_space) != HPDF_OK
+        || HPDF_Dict_AddNumber(dict, "BitsPerComponent", (HPDF_INT32)image->bits) != HPDF_OK
+        || HPDF_Stream_Write(dict->stream, plane->deflated, (HPDF_UINT)plane->len) != HPDF_OK)
+        return NULL;
+    return dict;
+}
+
+/* A seal embedded in doc with its soft mask; *out NULL for none. */
+static int embed_seal(HPDF_Doc doc, const cc_cert_image *seal, HPDF_Image *out)
+{
+    HPDF_Dict smask;
+
+    *out = NULL;
+    if (!seal)
+        return 1;
+    smask = plane_object(doc, seal, &seal->alpha);
+    *out = smask ? plane_object(doc, seal, &seal->colour) : NULL;
+    return *out && HPDF_Dict_Add(*out, "SMask", smask) == HPDF_OK;
 }
 
 /* Builds the page into doc. *step names the step in progress, so that on
  * failure (0, or a libharu error recorded) it names the one that failed. */
 static int compose(HPDF_Doc doc, const cc_cert_style *style,
                    const cc_cert_data *data, const cert_text *t,
-                   const cc_font_file *file, const char **step)
+                   const cc_font_file *file, cert_art *art, apr_pool_t *p,
+                   const char **step)
 {
-    HPDF_Font font;
-    HPDF_Image photo;
     HPDF_Page page;
 
     *step = "setting up the document";
@@ -469,21 +687,62 @@ static int compose(HPDF_Doc doc, const cc_cert_style *style,
         || HPDF_SetCurrentEncoder(doc, "UTF-8") != HPDF_OK)
         return 0;
     *step = "embedding the font subset";
-    font = embed_font(doc, file);
-    if (!font)
+    art->font = embed_font(doc, file);
+    if (!art->font)
         return 0;
     /* The stored JPEG goes in byte for byte (DCTDecode), never re-encoded. */
     *step = "embedding the photo as JPEG";
-    photo = HPDF_LoadJpegImageFromMem(doc, data->photo, (HPDF_UINT)data->photo_len);
-    if (!photo || !HPDF_Image_GetWidth(photo) || !HPDF_Image_GetHeight(photo))
+    art->photo = HPDF_LoadJpegImageFromMem(doc, data->photo,
+                                           (HPDF_UINT)data->photo_len);
+    if (!art->photo || !HPDF_Image_GetWidth(art->photo)
+        || !HPDF_Image_GetHeight(art->photo))
+        return 0;
+    *step = "embedding the seals";
+    if (!embed_seal(doc, data->issuer_seal, &art->issuer_seal)
+        || !embed_seal(doc, data->co_issuer_seal, &art->co_issuer_seal))
         return 0;
     *step = "drawing the page";
     page = HPDF_AddPage(doc);
     if (!page || HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE)
                      != HPDF_OK)
         return 0;
-    draw_page(page, font, photo, t, style);
-    set_info(doc, style);
+    draw_page(page, art, t, style);
+    set_info(doc, style, data, p);
+    return 1;
+}
+
+/* The QR code of data's verification URL, if it has one. */
+static int make_qr(const cc_cert_data *data, cert_art *art, apr_pool_t *p,
+                   const char **err)
+{
+    const char *problem = NULL;
+
+    if (!is_set(data->verify_url))
+        return 1;
+    art->qr = cc_qr_encode(data->verify_url, p, &problem);
+    if (!art->qr) {
+        *err = apr_pstrcat(p, "QR code: ", problem, NULL);
+        return 0;
+    }
+    art->qr_runs = cc_qr_runs(art->qr, p);
+    return 1;
+}
+
+/* Saves doc and copies its bytes out of libharu into pdf. */
+static int save(HPDF_Doc doc, cc_pdf *pdf, apr_pool_t *p)
+{
+    unsigned char *bytes;
+    HPDF_UINT32 n;
+
+    if (HPDF_SaveToStream(doc) != HPDF_OK)
+        return 0;
+    pdf->size = HPDF_GetStreamSize(doc);
+    bytes = apr_palloc(p, pdf->size ? pdf->size : 1);
+    n = (HPDF_UINT32)pdf->size;
+    if (HPDF_ReadFromStream(doc, bytes, &n) != HPDF_OK || n != pdf->size)
+        return 0;
+    pdf->bytes = bytes;
+    pdf->pos = 0;
     return 1;
 }
 
@@ -492,39 +751,132 @@ cc_pdf *cc_cert_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
 {
     cc_font_subset *subset = cc_font_subset_make(font, p);
     hpdf_errors *errors = apr_pcalloc(p, sizeof *errors);
+    cert_art *art = apr_pcalloc(p, sizeof *art);
     const cc_font_file *file;
     const char *step;
     cert_text t;
+    HPDF_Doc doc;
     cc_pdf *pdf;
 
     if (!data->photo || !data->photo_len || data->photo_len > UINT32_MAX) {
         *err = "the member has no photo";
         return NULL;
     }
-    if (!encode_texts(subset, style, data, &t, p, err))
+    if (!encode_texts(subset, style, data, &t, p, err) || !make_qr(data, art, p, err))
         return NULL;
     file = cc_font_subset_build(subset, err);
     if (!file)
         return NULL;
 
-    pdf = apr_palloc(p, sizeof *pdf);
-    pdf->doc = HPDF_New(on_hpdf_error, errors);
-    if (!pdf->doc) {
+    doc = HPDF_New(on_hpdf_error, errors);
+    if (!doc) {
         *err = "libharu could not create a document";
         return NULL;
     }
-    apr_pool_cleanup_register(p, pdf->doc, free_doc, apr_pool_cleanup_null);
+    apr_pool_cleanup_register(p, doc, free_doc, apr_pool_cleanup_null);
 
-    if (!compose(pdf->doc, style, data, &t, file, &step) || errors->code) {
+    pdf = apr_pcalloc(p, sizeof *pdf);
+    if (!compose(doc, style, data, &t, file, art, p, &step) || errors->code) {
         *err = failure(p, errors, step);
         return NULL;
     }
-    if (HPDF_SaveToStream(pdf->doc) != HPDF_OK || errors->code) {
+    if (!save(doc, pdf, p) || errors->code) {
         *err = failure(p, errors, "saving the PDF");
         return NULL;
     }
-    pdf->size = HPDF_GetStreamSize(pdf->doc);
+    /* The bytes are ours now: the document's memory can go at once. */
+    apr_pool_cleanup_run(p, doc, free_doc);
     return pdf;
+}
+
+/* src deflated by libharu, copied into p; NULL on failure. */
+static const unsigned char *deflate_stream(HPDF_Doc doc, HPDF_Stream src,
+                                           apr_pool_t *p, apr_size_t *len)
+{
+    HPDF_Stream dst = HPDF_MemStream_New(doc->mmgr, 16384);
+    unsigned char *bytes;
+    HPDF_UINT size;
+
+    if (!dst || HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE, NULL)
+                    != HPDF_OK
+        || HPDF_Stream_Seek(dst, 0, HPDF_SEEK_SET) != HPDF_OK)
+        return NULL;
+    size = HPDF_Stream_Size(dst);
+    bytes = apr_palloc(p, size ? size : 1);
+    if (HPDF_Stream_Read(dst, bytes, &size) != HPDF_OK)
+        return NULL;
+    *len = size;
+    return bytes;
+}
+
+/* One plane of a PNG that libharu has loaded (its samples, not yet deflated). */
+static int read_plane(HPDF_Doc doc, HPDF_Dict image, image_plane *plane, apr_pool_t *p)
+{
+    HPDF_Name space = HPDF_Dict_GetItem(image, "ColorSpace", HPDF_OCLASS_NAME);
+
+    if (!space || !image->stream || HPDF_Dict_GetItem(image, "DecodeParms", HPDF_OCLASS_ARRAY))
+        return 0;
+    plane->colour_space = apr_pstrdup(p, space->value);
+    plane->deflated = deflate_stream(doc, image->stream, p, &plane->len);
+    return plane->deflated != NULL;
+}
+
+static unsigned number_of(HPDF_Dict dict, const char *key)
+{
+    HPDF_Number n = HPDF_Dict_GetItem(dict, key, HPDF_OCLASS_NUMBER);
+
+    return n && n->value > 0 ? (unsigned)n->value : 0;
+}
+
+/* Decodes the PNG with libharu in a scratch document and keeps its planes. */
+static const char *decode_seal(cc_cert_image *image, const unsigned char *png,
+                               apr_size_t len, apr_pool_t *p)
+{
+    hpdf_errors errors = { 0, 0 };
+    HPDF_Doc doc = HPDF_New(on_hpdf_error, &errors);
+    HPDF_Image loaded;
+    HPDF_Dict smask;
+    const char *problem = NULL;
+
+    if (!doc)
+        return "libharu could not create a document";
+    loaded = HPDF_LoadPngImageFromMem(doc, png, (HPDF_UINT)len);
+    smask = loaded ? HPDF_Dict_GetItem(loaded, "SMask", HPDF_OCLASS_DICT) : NULL;
+    image->width = loaded ? number_of(loaded, "Width") : 0;
+    image->height = loaded ? number_of(loaded, "Height") : 0;
+    image->bits = loaded ? number_of(loaded, "BitsPerComponent") : 0;
+    if (!loaded || !image->width || !image->height || !image->bits)
+        problem = apr_psprintf(p, "libharu cannot read this PNG (error 0x%04X)",
+                               (unsigned)errors.code);
+    else if (!smask)
+        problem = "the PNG has no transparency (an alpha channel is needed)";
+    else if (!read_plane(doc, loaded, &image->colour, p)
+             || !read_plane(doc, smask, &image->alpha, p) || errors.code)
+        problem = "the PNG's colours must be RGB or grey with alpha (not a palette)";
+    HPDF_Free(doc);
+    return problem;
+}
+
+cc_cert_image *cc_cert_image_load(const char *path, apr_pool_t *p, const char **err)
+{
+    static const unsigned char png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    cc_cert_image *image = apr_pcalloc(p, sizeof *image);
+    const unsigned char *png;
+    const char *problem;
+    apr_size_t len = 0;
+
+    png = cc_file_read(path, MAX_SEAL_FILE, p, &len, err);
+    if (!png)
+        return NULL;
+    problem = len < sizeof png_signature
+                      || memcmp(png, png_signature, sizeof png_signature) != 0
+                  ? "not a PNG file"
+                  : decode_seal(image, png, len, p);
+    if (problem) {
+        *err = apr_psprintf(p, "%s: %s", path, problem);
+        return NULL;
+    }
+    return image;
 }
 
 apr_size_t cc_pdf_size(const cc_pdf *pdf)
@@ -532,18 +884,28 @@ apr_size_t cc_pdf_size(const cc_pdf *pdf)
     return pdf->size;
 }
 
+const unsigned char *cc_pdf_bytes(const cc_pdf *pdf)
+{
+    return pdf->bytes;
+}
+
+void cc_pdf_set_bytes(cc_pdf *pdf, const unsigned char *bytes, apr_size_t size)
+{
+    pdf->bytes = bytes;
+    pdf->size = size;
+    pdf->pos = 0;
+}
+
 apr_status_t cc_pdf_read(cc_pdf *pdf, unsigned char *buf, apr_size_t *len)
 {
-    HPDF_UINT32 n = *len > UINT32_MAX ? UINT32_MAX : (HPDF_UINT32)*len;
-    HPDF_STATUS rv;
+    apr_size_t n = pdf->size - pdf->pos;
 
-    if (n == 0)
+    if (*len == 0)
         return APR_EINVAL;
-    rv = HPDF_ReadFromStream(pdf->doc, buf, &n);
-    if (rv != HPDF_OK && rv != HPDF_STREAM_EOF) {
-        *len = 0;
-        return APR_EGENERAL;
-    }
+    if (n > *len)
+        n = *len;
+    memcpy(buf, pdf->bytes + pdf->pos, n);
+    pdf->pos += n;
     *len = n;
     return APR_SUCCESS;
 }

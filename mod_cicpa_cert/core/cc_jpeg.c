@@ -34,5 +34,10 @@ void cc_jpeg_reader_init(cc_jpeg_reader *reader)
     reader->err.emit_message = escape_on_warning;
     reader->cinfo.client_data = reader;
     reader->progress.progress_monitor = escape_on_many_scans;
+}
+
+void cc_jpeg_reader_create(cc_jpeg_reader *reader)
+{
+    jpeg_create_decompress(&reader->cinfo);
     reader->cinfo.progress = &reader->progress;
 }

@@ -19,7 +19,11 @@ typedef struct cc_jpeg_reader {
  * data as a warning and goes on decoding garbage) longjmps to
  * reader->escape; a progressive file with absurdly many scans too (a cheap
  * denial of service otherwise). The caller then does setjmp(reader->escape)
- * and jpeg_create_decompress(&reader->cinfo), and destroys it at the end. */
+ * and cc_jpeg_reader_create, and jpeg_destroy_decompress at the end. */
 void cc_jpeg_reader_init(cc_jpeg_reader *reader);
+
+/* jpeg_create_decompress, then the scan limit (creating clears everything
+ * but err and client_data). Call it after setjmp(reader->escape). */
+void cc_jpeg_reader_create(cc_jpeg_reader *reader);
 
 #endif

@@ -112,6 +112,7 @@ static int read_header(cc_jpeg_reader *reader, const unsigned char *data, apr_si
     if (setjmp(reader->escape)) {
         return 0;
     }
+    cc_jpeg_reader_create(reader);
     jpeg_mem_src(cinfo, data, len);
     if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK
         || cinfo->image_width > MAX_SIDE || cinfo->image_height > MAX_SIDE) {
@@ -127,7 +128,6 @@ static int make_thumb(const unsigned char *data, apr_size_t len, apr_pool_t *p, 
     unsigned counts[CC_THUMB_W * CC_THUMB_H] = { 0 };
     memset(t, 0, sizeof(*t));
     cc_jpeg_reader_init(&reader);
-    jpeg_create_decompress(&reader.cinfo);
     int ok = read_header(&reader, data, len) && decode_rows(&reader, t, counts, p);
     jpeg_destroy_decompress(&reader.cinfo);
     if (ok) {

@@ -89,8 +89,7 @@ static int read_header(cc_jpeg_reader *reader, const unsigned char *data,
 
     if (setjmp(reader->escape))
         return 0;
-    jpeg_create_decompress(cinfo);
-    cinfo->progress = &reader->progress;  /* creating clears all but err and client_data */
+    cc_jpeg_reader_create(reader);
     jpeg_mem_src(cinfo, data, len);
     jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
     return jpeg_read_header(cinfo, TRUE) == JPEG_HEADER_OK;

@@ -22,6 +22,15 @@ OUT = os.path.join(os.environ.get("CICPA_TEST_OUT", os.path.join(ROOT, "tests", 
 PG_DB = os.environ.get("CICPA_TEST_PGDB", "cicpa_test")
 PASSWORD = "Demo@2026"
 SERIOUS = re.compile(r"\[(?:[\w.]+:)?(error|crit|alert|emerg)\]|exit signal")
+# Every test httpd reads this before its own extra conf. The captcha stays
+# on; the test-only header hands its answer to Api.login. All tests log in
+# from 127.0.0.1 and share the demo members, so the attempt limits are out
+# of reach here; test_login_hardening.py tests them in httpds of their own.
+TEST_CONF = """CicpaCertCaptcha On
+CicpaCertCaptchaTestHeader On
+CicpaCertLoginMaxFailures 100000
+CicpaCertLoginMaxFailuresPerAddress 100000
+"""
 
 
 def lib(command):
@@ -89,11 +98,9 @@ class Httpd:
 
     def render(self):
         os.makedirs(self.root, exist_ok=True)
-        extra = ""
-        if self.extra_conf is not None:
-            extra = os.path.join(self.root, "extra.conf")
-            with open(extra, "w") as f:
-                f.write(self.extra_conf)
+        extra = os.path.join(self.root, "extra.conf")
+        with open(extra, "w") as f:
+            f.write(TEST_CONF + (self.extra_conf or ""))
         for leftover in ("error.log", "httpd.pid"):
             path = os.path.join(self.root, leftover)
             if os.path.exists(path):
@@ -158,15 +165,21 @@ def httpd(db):
     server.stop()
 
 
+def assert_no_unexpected_errors(request, server, offset):
+    """Fails on serious lines server logged since offset that the test did
+    not declare with @pytest.mark.expected_errors (for httpds of a test's own)."""
+    marker = request.node.get_closest_marker("expected_errors")
+    allowed = [re.compile(p) for p in (marker.args if marker else ())]
+    unexpected = [line for line in server.log_since(offset)
+                  if SERIOUS.search(line) and not any(p.search(line) for p in allowed)]
+    assert not unexpected, "unexpected lines in the error log:\n" + "\n".join(unexpected)
+
+
 @pytest.fixture(autouse=True)
 def error_log_guard(request, httpd):
     offset = httpd.log_size()
     yield
-    marker = request.node.get_closest_marker("expected_errors")
-    allowed = [re.compile(p) for p in (marker.args if marker else ())]
-    unexpected = [line for line in httpd.log_since(offset)
-                  if SERIOUS.search(line) and not any(p.search(line) for p in allowed)]
-    assert not unexpected, "unexpected lines in the error log:\n" + "\n".join(unexpected)
+    assert_no_unexpected_errors(request, httpd, offset)
 
 
 def pytest_configure(config):
@@ -185,9 +198,20 @@ class Api:
     def url(self, path):
         return self.base + path
 
-    def login(self, member_no, password=PASSWORD, user_type="non_practicing", **kw):
-        r = self.http.post(self.url("/login"), json={
-            "user_type": user_type, "member_no": member_no, "password": password}, **kw)
+    def captcha(self):
+        """A fresh captcha: (captcha_id, answer). Test httpds send the answer
+        in X-Captcha-Answer (CicpaCertCaptchaTestHeader, TEST_CONF)."""
+        r = self.http.get(self.url("/captcha"))
+        assert r.status_code == 200, r.text
+        return r.json()["captcha_id"], r.headers["X-Captcha-Answer"]
+
+    def login(self, member_no, password=PASSWORD, user_type="non_practicing", captcha=True, **kw):
+        """Logs in as the login page does: with a fresh captcha (captcha=False
+        leaves it out)."""
+        body = {"user_type": user_type, "member_no": member_no, "password": password}
+        if captcha:
+            body["captcha_id"], body["captcha"] = self.captcha()
+        r = self.http.post(self.url("/login"), json=body, **kw)
         if r.status_code == 200:
             self.token = r.json()["token"]
             self.csrf = r.json()["csrf_token"]

@@ -19,8 +19,10 @@ def test_login_with_json_returns_a_bearer_token_and_cookie(api):
 
 
 def test_login_with_form_urlencoded(api):
+    captcha_id, answer = api.captcha()
     r = api.http.post(api.url("/login"), data={
-        "user_type": "非执业会员", "member_no": "110000000001", "password": PASSWORD})
+        "user_type": "非执业会员", "member_no": "110000000001", "password": PASSWORD,
+        "captcha_id": captcha_id, "captcha": answer})
     assert r.status_code == 200
     assert r.json()["member_no"] == "110000000001"
 

@@ -1,0 +1,83 @@
+// The frame every page shares (skip link, header, navigation, footer) and
+// the start of a page: public pages (login, password recovery) or member
+// pages, which need a session and load the member (GET /me) first.
+import { getJson, postJson, setCsrfToken } from './api.js';
+import { el } from './dom.js';
+
+const LOGIN_PAGE = 'index.html';
+
+const MEMBER_PAGES = [
+  { id: 'certificate', href: 'certificate.html', label: '会员电子证书' },
+  { id: 'profile', href: 'profile.html', label: '基本信息' },
+];
+
+function header(sessionArea) {
+  return el('header', { class: 'site-header' },
+    el('div', { class: 'site-header__inner' },
+      el('a', { class: 'brand', href: sessionArea ? 'certificate.html' : LOGIN_PAGE },
+        el('img', { class: 'brand__emblem', src: 'img/emblem.svg', alt: '', width: 44, height: 44 }),
+        el('span', { class: 'brand__text' },
+          el('span', { class: 'brand__name' }, '中国注册会计师协会'),
+          el('span', { class: 'brand__sub' }, '行业管理信息系统 · 会员电子证书'))),
+      sessionArea));
+}
+
+function navigation(active) {
+  return el('nav', { class: 'tabs', 'aria-label': '主导航' },
+    el('div', { class: 'tabs__inner' }, MEMBER_PAGES.map((page) => el('a', {
+      class: 'tabs__link', href: page.href, 'aria-current': page.id === active ? 'page' : null,
+    }, page.label))));
+}
+
+function footer() {
+  return el('footer', { class: 'site-footer' },
+    el('div', { class: 'site-footer__inner' }, '中国注册会计师协会 行业管理信息系统'));
+}
+
+async function logout() {
+  try {
+    await postJson('/logout');
+  } finally {
+    window.location.assign(LOGIN_PAGE);
+  }
+}
+
+function sessionArea(member) {
+  return el('div', { class: 'session' },
+    el('span', { class: 'session__member' }, `${member.user_type_label} ${member.member_no}`),
+    el('button', { type: 'button', class: 'btn', on: { click: logout } }, '退出登录'));
+}
+
+function frame(main, sessionNode, nav) {
+  main.id = 'main';
+  main.tabIndex = -1;
+  const top = [el('a', { class: 'skip-link', href: '#main' }, '跳到主要内容'), header(sessionNode), nav];
+  document.body.prepend(...top.filter(Boolean));
+  document.body.append(footer());
+}
+
+// A page anyone may open.
+export function startPublicPage() {
+  frame(document.querySelector('main'), null, null);
+}
+
+// A member page: resolves with the GET /me document. Without a session it
+// goes to the login page; on another failure it says so and never resolves.
+export async function startMemberPage(active) {
+  const main = document.querySelector('main');
+  let member;
+  try {
+    member = await getJson('/me');
+  } catch (error) {
+    if (error.status === 401) {
+      window.location.replace(`${LOGIN_PAGE}?login=required`);
+    } else {
+      frame(main, null, null);
+      main.replaceChildren(el('div', { class: 'notice notice--error', role: 'alert' }, error.message));
+    }
+    return new Promise(() => {});
+  }
+  setCsrfToken(member.csrf_token);
+  frame(main, sessionArea(member), navigation(active));
+  return member;
+}

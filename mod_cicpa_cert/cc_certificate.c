@@ -1,0 +1,229 @@
+#include <string.h>
+#include <apr_base64.h>
+
+#include "cc_audit.h"
+#include "cc_certificate.h"
+#include "cc_crypto.h"
+#include "cc_db.h"
+#include "cc_text.h"
+
+#define COLUMNS \
+    "id, serial, member_no, fingerprint, photo_sha256, name_masked, name_sha256, category," \
+    " institute_code, institute, issue_date, issued_at, valid_until, status, status_reason," \
+    " superseded_by"
+
+const cc_statement cc_certificate_statements[] = {
+    { "cc_cert_current",
+      "SELECT " COLUMNS " FROM certificates WHERE member_no = %s AND superseded_by IS NULL" },
+    { "cc_cert_by_id",
+      "SELECT " COLUMNS " FROM certificates WHERE id = %s" },
+    { "cc_cert_supersede",
+      "UPDATE certificates SET superseded_by = %s, superseded_at = CAST(%s AS BIGINT)"
+      " WHERE id = %s AND superseded_by IS NULL" },
+    { "cc_cert_insert",
+      "INSERT INTO certificates (id, member_no, fingerprint, photo_sha256, name_masked,"
+      " name_sha256, category, institute_code, institute, issue_date, issued_at, valid_until)"
+      " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
+    { "cc_cert_seq",
+      "SELECT seq FROM certificates WHERE id = %s" },
+    { "cc_cert_set_serial",
+      "UPDATE certificates SET serial = %s WHERE id = %s" },
+    { "cc_cert_photo",
+      "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s AND sha256 = %s" },
+    { NULL, NULL }
+};
+
+/* Identifier entropy: 128 bits, 22 base64url characters. */
+#define ID_BYTES 16
+#define DAY 86400
+
+cc_cert_state cc_certificate_state(const cc_certificate *c, apr_int64_t now)
+{
+    if (strcmp(c->status, "revoked") == 0) {
+        return CC_CERT_REVOKED;
+    }
+    if (strcmp(c->status, "suspended") == 0) {
+        return CC_CERT_SUSPENDED;
+    }
+    if (c->superseded_by != NULL) {
+        return CC_CERT_SUPERSEDED;
+    }
+    return c->valid_until > 0 && now >= c->valid_until ? CC_CERT_EXPIRED : CC_CERT_VALID;
+}
+
+const char *cc_cert_state_name(cc_cert_state state)
+{
+    static const char *const names[] = { "valid", "suspended", "revoked", "superseded", "expired" };
+    return names[state];
+}
+
+static cc_certificate *certificate_of_row(const char **row, apr_pool_t *p)
+{
+    cc_certificate *c = apr_palloc(p, sizeof(*c));
+    c->id = row[0];
+    c->serial = row[1] ? row[1] : "";
+    c->member_no = row[2];
+    c->fingerprint = row[3];
+    c->photo_sha256 = row[4];
+    c->name_masked = row[5];
+    c->name_sha256 = row[6];
+    c->category = row[7];
+    c->institute_code = row[8];
+    c->institute = row[9];
+    c->issue_date = row[10];
+    c->issued_at = apr_atoi64(row[11]);
+    c->valid_until = apr_atoi64(row[12]);
+    c->status = row[13];
+    c->status_reason = row[14] ? row[14] : "";
+    /* apr-util's pgsql driver reads SQL NULL as "". */
+    c->superseded_by = row[15] && *row[15] ? row[15] : NULL;
+    return c;
+}
+
+/* The one certificate a statement selects: OK (*cert NULL when none) or
+ * HTTP_SERVICE_UNAVAILABLE. */
+static int select_one(request_rec *r, ap_dbd_t *dbd, const char *label, const char *arg,
+                      cc_certificate **cert)
+{
+    apr_array_header_t *rows = cc_db_select(r, dbd, label, 1, &arg);
+    *cert = NULL;
+    if (rows == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (rows->nelts > 0) {
+        *cert = certificate_of_row(APR_ARRAY_IDX(rows, 0, const char **), r->pool);
+    }
+    return OK;
+}
+
+/* SHA-256 over everything printed about the member (fields separated by
+ * 0x1F, which no field holds) and the photo's SHA-256. */
+static const char *fingerprint_of(const cc_cert_request *req, apr_pool_t *p)
+{
+    const cc_cert_data *d = req->data;
+    const char *text = apr_pstrcat(p, "cicpa-fingerprint/1", "\x1f", d->name, "\x1f", d->sex,
+                                   "\x1f", d->category, "\x1f", d->member_no, "\x1f", d->cert_no,
+                                   "\x1f", d->admission_date, "\x1f", d->institute,
+                                   "\x1f", req->institute_code, "\x1f", req->photo_sha256, NULL);
+    return cc_sha256_hex(text, strlen(text), p);
+}
+
+typedef struct issue_job {
+    const cc_cert_request *req;
+    const char *fingerprint;
+    cc_certificate *cert;    /* the result */
+    int blocked;             /* the current one is suspended or revoked */
+} issue_job;
+
+static cc_certificate *new_certificate(request_rec *r, const issue_job *job)
+{
+    const cc_cert_data *d = job->req->data;
+    apr_time_t now = apr_time_now();
+    cc_certificate *c = apr_pcalloc(r->pool, sizeof(*c));
+    c->id = cc_random_token(ID_BYTES, r->pool);
+    c->member_no = d->member_no;
+    c->fingerprint = job->fingerprint;
+    c->photo_sha256 = job->req->photo_sha256;
+    c->name_masked = cc_mask_middle(d->name, r->pool);
+    c->name_sha256 = cc_sha256_hex(d->name, strlen(d->name), r->pool);
+    c->category = d->category;
+    c->institute_code = job->req->institute_code;
+    c->institute = d->institute;
+    c->issue_date = cc_date_ymd(now, r->pool);
+    c->issued_at = apr_time_sec(now);
+    c->valid_until = job->req->validity_days ? c->issued_at + (apr_int64_t)job->req->validity_days * DAY : 0;
+    c->status = "valid";
+    c->status_reason = "";
+    return c;
+}
+
+static int insert_certificate(request_rec *r, ap_dbd_t *dbd, cc_certificate *c)
+{
+    const char *row[] = {
+        c->id, c->member_no, c->fingerprint, c->photo_sha256, c->name_masked, c->name_sha256,
+        c->category, c->institute_code, c->institute, c->issue_date,
+        cc_db_int(r, c->issued_at), cc_db_int(r, c->valid_until),
+    };
+    if (c->id == NULL || cc_db_exec(r, dbd, "cc_cert_insert", 12, row) != 1) {
+        return -1;
+    }
+    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_cert_seq", 1, &c->id);
+    if (rows == NULL || rows->nelts != 1) {
+        return -1;
+    }
+    /* The serial numbers the issue in order: CICPA-11-2026-000123. */
+    c->serial = apr_psprintf(r->pool, "CICPA-%s-%.4s-%06" APR_INT64_T_FMT,
+                             *c->institute_code ? c->institute_code : "00", c->issue_date,
+                             apr_atoi64(APR_ARRAY_IDX(rows, 0, const char **)[0]));
+    const char *serial_args[] = { c->serial, c->id };
+    return cc_db_exec(r, dbd, "cc_cert_set_serial", 2, serial_args) == 1 ? 0 : -1;
+}
+
+static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    issue_job *job = arg;
+    cc_certificate *current;
+    if (select_one(r, dbd, "cc_cert_current", job->req->data->member_no, &current) != OK) {
+        return -1;
+    }
+    job->cert = current;
+    if (current != NULL && strcmp(current->status, "valid") != 0) {
+        job->blocked = 1;
+        return 0;
+    }
+    if (current != NULL && strcmp(current->fingerprint, job->fingerprint) == 0
+        && cc_certificate_state(current, apr_time_sec(apr_time_now())) == CC_CERT_VALID) {
+        return 0;
+    }
+    cc_certificate *fresh = new_certificate(r, job);
+    if (current != NULL) {
+        const char *args[] = { fresh->id, cc_db_now(r), current->id };
+        if (cc_db_exec(r, dbd, "cc_cert_supersede", 3, args) != 1) {
+            return -1;
+        }
+    }
+    if (insert_certificate(r, dbd, fresh) != 0
+        || cc_audit(r, dbd, apr_pstrcat(r->pool, "member:", fresh->member_no, NULL),
+                    fresh->member_no, "certificate_issued", fresh->serial) != 0) {
+        return -1;
+    }
+    job->cert = fresh;
+    return 0;
+}
+
+int cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
+                         cc_certificate **cert)
+{
+    issue_job job = { req, fingerprint_of(req, r->pool), NULL, 0 };
+    /* A second try covers a concurrent download that issued first: the
+     * unique index on the current certificate made ours fail. */
+    if (cc_db_transaction(r, dbd, issue_in_transaction, &job) != 0
+        && cc_db_transaction(r, dbd, issue_in_transaction, &job) != 0) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    *cert = job.cert;
+    return job.blocked ? HTTP_CONFLICT : OK;
+}
+
+int cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certificate **cert)
+{
+    int status = select_one(r, dbd, "cc_cert_by_id", id, cert);
+    return status == OK && *cert == NULL ? HTTP_NOT_FOUND : status;
+}
+
+int cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
+                         unsigned char **jpeg, apr_size_t *len)
+{
+    const char *args[] = { cert->member_no, cert->photo_sha256 };
+    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_cert_photo", 2, args);
+    if (rows == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (rows->nelts == 0) {
+        return HTTP_NOT_FOUND;
+    }
+    const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
+    *jpeg = apr_palloc(r->pool, apr_base64_decode_len(b64));
+    *len = (apr_size_t)apr_base64_decode_binary(*jpeg, b64);
+    return *len > 0 ? OK : HTTP_SERVICE_UNAVAILABLE;
+}
