@@ -1,7 +1,5 @@
 #include <string.h>
 
-#include "http_core.h"
-
 #include "cc_api.h"
 #include "cc_db.h"
 #include "cc_http.h"
@@ -29,17 +27,19 @@ static const cc_route routes[] = {
     { "/contacts", BIT(M_GET), 0, cc_api_contacts },
 };
 
-/* Routes are relative to the <Location> that set the handler: core keeps
- * the path of the innermost section that applied. */
-const char *cc_location_path(request_rec *r)
+/* The route whose path ends the URI (every path starts with '/', so the
+ * match is at a segment boundary). The API works under any <Location>,
+ * whatever other sections apply to it. */
+static const cc_route *route_of(const char *uri)
 {
-    const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
-    const char *base = core->d ? core->d : "";
-    apr_size_t n = strlen(base);
-    while (n > 0 && base[n - 1] == '/') {
-        n--;
+    apr_size_t len = strlen(uri);
+    for (apr_size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        apr_size_t n = strlen(routes[i].path);
+        if (len >= n && strcmp(uri + len - n, routes[i].path) == 0) {
+            return &routes[i];
+        }
     }
-    return strncmp(r->uri, base, n) == 0 ? r->uri + n : r->uri;
+    return NULL;
 }
 
 /* The Allow header of a route; HEAD comes with GET. */
@@ -100,16 +100,13 @@ int cc_api_handler(request_rec *r)
         return DECLINED;
     }
     cc_api_ctx ctx = { r, NULL, NULL, cc_server_conf_get(r->server) };
-    const char *path = cc_location_path(r);
-    for (apr_size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (strcmp(path, routes[i].path) != 0) {
-            continue;
-        }
-        if (!(routes[i].methods & BIT(r->method_number))) {
-            apr_table_setn(r->err_headers_out, "Allow", allowed_methods(r, &routes[i]));
-            return cc_send_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
-        }
-        return run_route(&ctx, &routes[i]);
+    const cc_route *route = route_of(r->uri);
+    if (route == NULL) {
+        return cc_send_error(r, HTTP_NOT_FOUND, "not_found", "接口不存在");
     }
-    return cc_send_error(r, HTTP_NOT_FOUND, "not_found", "接口不存在");
+    if (!(route->methods & BIT(r->method_number))) {
+        apr_table_setn(r->err_headers_out, "Allow", allowed_methods(r, route));
+        return cc_send_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
+    }
+    return run_route(&ctx, route);
 }

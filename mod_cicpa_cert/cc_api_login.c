@@ -17,29 +17,29 @@ const cc_statement cc_login_statements[] = {
 
 const char cc_api_dummy_bcrypt[] = "$2y$10$sMTZgg3BHkmQfbqpuR86Lu.7EYer880P0vyRpFXa1ak8x8Br8ekXS";
 
-/* Longest member number or password looked at; longer is just a wrong login. */
+/* Longest login name or password looked at; longer is just a wrong login. */
 #define MAX_LOGIN_FIELD 128
 
-typedef enum { LOGIN_OK, LOGIN_WRONG, LOGIN_NO_PASSWORD, LOGIN_DB_ERROR } login_result;
-
-static login_result check_credentials(cc_api_ctx *ctx, const char *user_type,
-                                      const char *member_no, const char *password)
+/* cc_login_check_fn of members: arg is the user type chosen on the page. */
+static cc_login_result check_member(cc_api_ctx *ctx, const char *member_no,
+                                    const char *password, void *arg)
 {
+    const char *user_type = arg;
     const char *args[] = { member_no };
     apr_array_header_t *rows = cc_db_select(ctx->r, ctx->dbd, "cc_login_lookup", 1, args);
     if (rows == NULL) {
-        return LOGIN_DB_ERROR;
+        return CC_LOGIN_DB_ERROR;
     }
     const char **row = rows->nelts ? APR_ARRAY_IDX(rows, 0, const char **) : NULL;
     const char *hash = row && row[1] && *row[1] ? row[1] : cc_api_dummy_bcrypt;
     int match = apr_password_validate(password, hash) == APR_SUCCESS;
     if (row == NULL || strcmp(row[0], user_type) != 0) {
-        return LOGIN_WRONG;
+        return CC_LOGIN_WRONG;
     }
     if (row[1] == NULL || *row[1] == '\0') {
-        return LOGIN_NO_PASSWORD;
+        return CC_LOGIN_NO_PASSWORD;
     }
-    return match ? LOGIN_OK : LOGIN_WRONG;
+    return match ? CC_LOGIN_OK : CC_LOGIN_WRONG;
 }
 
 static int send_session(cc_api_ctx *ctx, const char *member_no)
@@ -60,17 +60,48 @@ static int usable(const char *s)
     return s && *s && strlen(s) <= MAX_LOGIN_FIELD;
 }
 
-/* Says why the login failed, after counting the failure against the member
- * number and the client address. */
-static int refuse(cc_api_ctx *ctx, const char *counted_member, login_result result)
+/* Says why the login failed, after counting the failure against the login
+ * name and the client address. */
+static int refuse(cc_api_ctx *ctx, const char *action, const char *counted_login,
+                  cc_login_result result)
 {
-    cc_throttle_count(ctx, CC_THROTTLE_LOGIN, counted_member);
-    if (result == LOGIN_NO_PASSWORD) {
-        return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
-                             "您尚未设置密码，请点击“忘记密码”设置密码");
+    cc_throttle_count(ctx, action, counted_login);
+    if (result == CC_LOGIN_NO_PASSWORD) {
+        cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
+                      "您尚未设置密码，请点击“忘记密码”设置密码");
+        return HTTP_UNAUTHORIZED;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r, "member login refused");
-    return cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r, "%s refused", action);
+    cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "invalid_credentials", "用户名或密码错误");
+    return HTTP_UNAUTHORIZED;
+}
+
+int cc_login_guarded(cc_api_ctx *ctx, apr_table_t *params, const char *action,
+                     const char *login, const char *password, cc_login_check_fn *check, void *arg)
+{
+    /* The captcha first: it is spent whatever follows, and a refused one
+     * neither counts as a failure nor reaches the password. */
+    int status = ctx->conf->captcha ? cc_captcha_verify(ctx, params) : OK;
+    if (status != OK) {
+        return status;
+    }
+    const char *counted = usable(login) ? login : NULL;
+    status = cc_throttle_check(ctx, action, counted, "登录失败次数过多");
+    if (status != OK) {
+        return status;
+    }
+    cc_login_result result = counted && usable(password)
+                             ? check(ctx, login, password, arg) : CC_LOGIN_WRONG;
+    switch (result) {
+    case CC_LOGIN_OK:
+        cc_throttle_clear(ctx, action, login);
+        return OK;
+    case CC_LOGIN_DB_ERROR:
+        cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
+        return HTTP_SERVICE_UNAVAILABLE;
+    default:
+        return refuse(ctx, action, counted, result);
+    }
 }
 
 int cc_api_login(cc_api_ctx *ctx)
@@ -89,34 +120,19 @@ int cc_api_login(cc_api_ctx *ctx)
     if (user_type == NULL) {
         return cc_send_error(ctx->r, HTTP_BAD_REQUEST, "bad_user_type", "用户类型须为“非执业会员”或“执业会员”");
     }
-    /* The captcha first: it is spent whatever follows, and a refused one
-     * neither counts as a failure nor reaches the password. */
-    if (ctx->conf->captcha && cc_captcha_verify(ctx, params) != OK) {
+    if (cc_login_guarded(ctx, params, CC_THROTTLE_LOGIN, member_no, password,
+                         check_member, (void *)user_type) != OK) {
         return OK;
     }
-    const char *counted = usable(member_no) ? member_no : NULL;
-    if (cc_throttle_check(ctx, CC_THROTTLE_LOGIN, counted, "登录失败次数过多") != OK) {
-        return OK;
-    }
-    login_result result = counted && usable(password)
-                          ? check_credentials(ctx, user_type, member_no, password) : LOGIN_WRONG;
-    switch (result) {
-    case LOGIN_OK:
-        cc_throttle_clear(ctx, CC_THROTTLE_LOGIN, member_no);
-        cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", member_no, NULL),
-                 member_no, "login", "");
-        return send_session(ctx, member_no);
-    case LOGIN_DB_ERROR:
-        return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
-    default:
-        return refuse(ctx, counted, result);
-    }
+    cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", member_no, NULL),
+             member_no, "login", "");
+    return send_session(ctx, member_no);
 }
 
 int cc_api_logout(cc_api_ctx *ctx)
 {
     if (!cc_session_csrf_ok(ctx->r, ctx->session, NULL)) {
-        return cc_send_error(ctx->r, HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
+        return cc_api_csrf_error(ctx);
     }
     if (cc_session_end(ctx->r, ctx->dbd, ctx->session) != OK) {
         return cc_api_fail(ctx, HTTP_INTERNAL_SERVER_ERROR);

@@ -70,6 +70,10 @@ static json_t *photo_json(cc_api_ctx *ctx, const cc_member *m)
     json_t *o = json_pack("{s:s, s:b}", "status", state, "on_file", strcmp(state, "on_file") == 0);
     if (strcmp(state, "none") == 0) {
         json_object_set_new(o, "message", json_string(MSG_NO_PHOTO));
+        /* The institute's reason for rejecting the last uploaded photo. */
+        if (*m->review_note) {
+            json_object_set_new(o, "review_note", json_string(m->review_note));
+        }
     } else if (strcmp(state, "unavailable") == 0) {
         json_object_set_new(o, "message", json_string(MSG_PHOTO_FAILED));
     }

@@ -51,13 +51,6 @@ const cc_statement cc_upload_statements[] = {
 #define MSG_NO_MATCH "照片对比不成功，需要联系注协进行现场审核。"
 #define MSG_NOT_CHARGED "（本次未消耗比对机会）"
 
-/* An uploaded photo and where it came from. */
-typedef struct upload {
-    const unsigned char *jpeg;  /* the file's bytes */
-    apr_size_t len;             /* its length */
-    apr_table_t *fields;        /* the form's csrf_token, when sent as a part */
-} upload;
-
 static int upload_read_error(request_rec *r, int status)
 {
     if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
@@ -66,7 +59,7 @@ static int upload_read_error(request_rec *r, int status)
     return cc_send_error(r, HTTP_BAD_REQUEST, "bad_request", "上传内容无法读取");
 }
 
-static int from_multipart(request_rec *r, const unsigned char *body, apr_size_t len, upload *up)
+static int from_multipart(request_rec *r, const unsigned char *body, apr_size_t len, cc_upload *up)
 {
     apr_array_header_t *parts;
     const char *err;
@@ -88,10 +81,7 @@ static int from_multipart(request_rec *r, const unsigned char *body, apr_size_t 
     return OK;
 }
 
-/* Reads the photo from a multipart/form-data body (field "photo", as
- * wx.uploadFile and browsers send it) or a raw image/jpeg body. Returns OK,
- * or a status whose error was already sent. */
-static int read_upload(cc_api_ctx *ctx, upload *up)
+int cc_api_read_upload(cc_api_ctx *ctx, cc_upload *up)
 {
     request_rec *r = ctx->r;
     const unsigned char *body;
@@ -128,7 +118,7 @@ static json_t *problems_json(const apr_array_header_t *problems)
     return list;
 }
 
-static apr_array_header_t *check_photo(const upload *up, apr_pool_t *p)
+static apr_array_header_t *check_photo(const cc_upload *up, apr_pool_t *p)
 {
     cc_photo_rules rules;
     cc_photo_rules_default(&rules);
@@ -137,8 +127,8 @@ static apr_array_header_t *check_photo(const upload *up, apr_pool_t *p)
 
 int cc_api_photo_check(cc_api_ctx *ctx)
 {
-    upload up;
-    if (read_upload(ctx, &up) != OK) {
+    cc_upload up;
+    if (cc_api_read_upload(ctx, &up) != OK) {
         return OK;
     }
     apr_array_header_t *problems = check_photo(&up, ctx->r->pool);
@@ -146,12 +136,15 @@ int cc_api_photo_check(cc_api_ctx *ctx)
                                                    "problems", problems_json(problems)));
 }
 
-static json_t *institute_contact(const cc_member *m)
+int cc_api_refuse_bad_photo(cc_api_ctx *ctx, const cc_upload *up, const char *message)
 {
-    if (m->institute == NULL) {
-        return json_null();
+    apr_array_header_t *problems = check_photo(up, ctx->r->pool);
+    if (problems->nelts == 0) {
+        return OK;
     }
-    return json_pack("{s:s, s:s}", "name", m->institute->name, "phone", m->institute->phone);
+    cc_send_error_with(ctx->r, HTTP_UNPROCESSABLE_ENTITY, "photo_rejected", message,
+                       json_pack("{s:o}", "problems", problems_json(problems)));
+    return HTTP_UNPROCESSABLE_ENTITY;
 }
 
 /* 409 when the member's state leaves no comparison to make; DECLINED otherwise. */
@@ -163,19 +156,19 @@ static int refuse_by_state(cc_api_ctx *ctx, const cc_member *m)
     if (strcmp(m->photo_status, "awaiting_review") == 0) {
         return cc_send_error_with(ctx->r, HTTP_CONFLICT, "onsite_review_pending",
                                   "照片对比不成功，需要联系注协进行现场审核。",
-                                  json_pack("{s:o}", "institute", institute_contact(m)));
+                                  json_pack("{s:o}", "institute", cc_api_institute_json(m->institute)));
     }
     if (m->attempts_left <= 0) {
         return cc_send_error_with(ctx->r, HTTP_CONFLICT, "no_attempts_left",
                                   "您的照片比对机会已用完，请联系所属注协进行现场审核",
-                                  json_pack("{s:o}", "institute", institute_contact(m)));
+                                  json_pack("{s:o}", "institute", cc_api_institute_json(m->institute)));
     }
     return DECLINED;
 }
 
 typedef struct comparison {
     const char *member_no;       /* whose */
-    const upload *up;            /* the photo */
+    const cc_upload *up;            /* the photo */
     const char *request_id;      /* the claim and the provider request id */
     cc_face_response resp;       /* the provider's answer */
     const char *now;             /* Unix seconds */
@@ -229,7 +222,7 @@ static int answer_definitive(cc_api_ctx *ctx, const cc_member *m, const comparis
     }
     return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:s, s:s, s:i, s:s, s:o}", "result", "no_match",
                         "message", MSG_NO_MATCH, "score", c->resp.score, "next_step", "onsite_review",
-                        "institute", institute_contact(m)));
+                        "institute", cc_api_institute_json(m->institute)));
 }
 
 /* A non-definitive answer costs nothing: say what to do next. */
@@ -311,24 +304,21 @@ static int review_without_compare(cc_api_ctx *ctx, const cc_member *m, compariso
              m->member_no, "photo_kept_for_review", "{\"reason\":\"id_type_not_covered\"}");
     return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:s, s:s, s:s, s:o}", "result", "onsite_review",
                         "message", "您的证件类型无法与公安部照片库比对，照片已保存，请联系所属注协进行现场审核。",
-                        "next_step", "onsite_review", "institute", institute_contact(m)));
+                        "next_step", "onsite_review", "institute", cc_api_institute_json(m->institute)));
 }
 
 int cc_api_me_photo_upload(cc_api_ctx *ctx)
 {
-    upload up;
+    cc_upload up;
     cc_member *m;
-    if (read_upload(ctx, &up) != OK) {
+    if (cc_api_read_upload(ctx, &up) != OK) {
         return OK;
     }
     if (!cc_session_csrf_ok(ctx->r, ctx->session, up.fields)) {
-        return cc_send_error(ctx->r, HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试");
+        return cc_api_csrf_error(ctx);
     }
-    apr_array_header_t *problems = check_photo(&up, ctx->r->pool);
-    if (problems->nelts > 0) {
-        return cc_send_error_with(ctx->r, HTTP_UNPROCESSABLE_ENTITY, "photo_rejected",
-                                  "照片不符合要求，请按要求修改后重新上传（本次未消耗比对机会）",
-                                  json_pack("{s:o}", "problems", problems_json(problems)));
+    if (cc_api_refuse_bad_photo(ctx, &up, "照片不符合要求，请按要求修改后重新上传（本次未消耗比对机会）") != OK) {
+        return OK;
     }
     int status = cc_member_load(ctx->r, ctx->dbd, ctx->session->member_no, &m);
     if (status != OK) {

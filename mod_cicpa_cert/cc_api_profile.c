@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_admin.h"
 #include "cc_api.h"
 #include "cc_audit.h"
 #include "cc_db.h"
@@ -18,6 +19,10 @@ const cc_statement cc_profile_statements[] = {
      * reads what the previous one committed. */
     { "cc_profile_lock",
       "UPDATE members SET updated_at = CAST(%s AS BIGINT) WHERE member_no = %s" },
+    /* The same for staff, on a member of their scope only. */
+    { "cc_profile_lock_scoped",
+      "UPDATE members SET updated_at = CAST(%s AS BIGINT) WHERE member_no = %s"
+      " AND " CC_IN_SCOPE("members") },
     { "cc_profile_field_delete",
       "DELETE FROM member_fields WHERE member_no = %s AND field_key = %s" },
     { "cc_profile_field_insert",
@@ -36,9 +41,10 @@ typedef struct field_change {
     const char *value;      /* normalised new value; "" clears the field */
 } field_change;
 
-/* One PUT /me/profile, worked out inside its transaction. */
+/* One save, worked out inside its transaction. */
 typedef struct profile_save {
     cc_api_ctx *ctx;
+    const cc_profile_editor *editor;  /* who saves whose profile */
     apr_table_t *params;          /* field_key -> submitted value */
     const char *today;            /* YYYY-MM-DD, the latest valid date */
     int status;                   /* OK saved, DECLINED nothing to change, 403, 422 or a failure */
@@ -180,6 +186,18 @@ static void check_id_number(profile_save *s)
     }
 }
 
+/* Members change the fields the catalogue lets them; staff any field, but
+ * only national staff move a member to another institute (out of the
+ * provincial staff's own scope). */
+static int may_edit(const profile_save *s, const cc_field *f)
+{
+    const char *scope = s->editor->scope;
+    if (scope == NULL) {
+        return f->editable;
+    }
+    return strcmp(f->kind, "institute") != 0 || strcmp(scope, CC_NATIONAL_INSTITUTE) == 0;
+}
+
 /* Sorts every submitted field into unknown, locked, problems or changes.
  * Returns what the save comes to. */
 static int classify(profile_save *s)
@@ -195,7 +213,7 @@ static int classify(profile_save *s)
             APR_ARRAY_PUSH(s->unknown, const char *) = e->key;
             continue;
         }
-        int status = f->editable ? check_editable(s, f, e->val) : check_locked(s, f, e->val);
+        int status = may_edit(s, f) ? check_editable(s, f, e->val) : check_locked(s, f, e->val);
         if (status != OK) {
             return status;
         }
@@ -244,11 +262,13 @@ static int write_change(profile_save *s, const field_change *c, const char *acto
     return OK;
 }
 
+/* Staff lock only a member of their scope: another one is not found. */
 static int lock_and_load(profile_save *s)
 {
-    const char *member_no = s->ctx->session->member_no;
-    const char *args[] = { cc_db_now(s->ctx->r), member_no };
-    int rows = cc_db_exec(s->ctx->r, s->ctx->dbd, "cc_profile_lock", 2, args);
+    const char *member_no = s->editor->member_no, *scope = s->editor->scope;
+    const char *args[] = { cc_db_now(s->ctx->r), member_no, scope, scope };
+    int rows = scope ? cc_db_exec(s->ctx->r, s->ctx->dbd, "cc_profile_lock_scoped", 4, args)
+                     : cc_db_exec(s->ctx->r, s->ctx->dbd, "cc_profile_lock", 2, args);
     if (rows < 0) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -268,9 +288,8 @@ static int save_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
     if (s->status == OK) {
         s->status = classify(s);
     }
-    const char *actor = apr_pstrcat(r->pool, "member:", s->ctx->session->member_no, NULL);
     for (int i = 0; s->status == OK && i < s->changes->nelts; i++) {
-        s->status = write_change(s, &APR_ARRAY_IDX(s->changes, i, field_change), actor);
+        s->status = write_change(s, &APR_ARRAY_IDX(s->changes, i, field_change), s->editor->actor);
     }
     return s->status == OK ? 0 : -1;
 }
@@ -339,13 +358,22 @@ static json_t *changed_keys(const profile_save *s)
 static int send_saved(profile_save *s)
 {
     cc_member *m;
-    int status = cc_member_load(s->ctx->r, s->ctx->dbd, s->ctx->session->member_no, &m);
+    int status = cc_member_load(s->ctx->r, s->ctx->dbd, s->editor->member_no, &m);
     if (status != OK) {
         return cc_api_fail(s->ctx, status);
     }
     json_t *doc = cc_api_member_json(s->ctx, m);
     json_object_set_new(doc, "changed", s->status == OK ? changed_keys(s) : json_array());
     return cc_send_json(s->ctx->r, HTTP_OK, doc);
+}
+
+static json_t *locked_keys(const profile_save *s)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < s->locked->nelts; i++) {
+        json_array_append_new(a, json_string(APR_ARRAY_IDX(s->locked, i, const cc_field *)->key));
+    }
+    return a;
 }
 
 static int send_outcome(profile_save *s)
@@ -356,6 +384,11 @@ static int send_outcome(profile_save *s)
     case DECLINED:
         return send_saved(s);
     case HTTP_FORBIDDEN:
+        if (s->editor->scope != NULL) {
+            return cc_send_error_with(r, HTTP_FORBIDDEN, "national_only_field",
+                                      "所属注协只能由中注协工作人员修改，未保存任何修改",
+                                      json_pack("{s:o}", "fields", locked_keys(s)));
+        }
         return cc_api_send_contact_institute(s->ctx, HTTP_FORBIDDEN, "staff_only_field",
                                              "以下信息您无法修改，需由所属注协修改",
                                              s->member, s->locked, NULL);
@@ -373,18 +406,11 @@ static int send_outcome(profile_save *s)
     }
 }
 
-int cc_api_profile_put(cc_api_ctx *ctx)
+int cc_profile_save(cc_api_ctx *ctx, const cc_profile_editor *editor, apr_table_t *params)
 {
-    apr_table_t *params;
-    if (cc_read_params(ctx->r, ctx->conf->max_body, &params) != OK) {
-        return OK;
-    }
-    if (!cc_session_csrf_ok(ctx->r, ctx->session, params)) {
-        return cc_api_csrf_error(ctx);
-    }
     apr_pool_t *p = ctx->r->pool;
     profile_save s = {
-        .ctx = ctx, .params = params, .today = cc_date_ymd(0, p),
+        .ctx = ctx, .editor = editor, .params = params, .today = cc_date_ymd(0, p),
         .status = HTTP_SERVICE_UNAVAILABLE,  /* stays so when BEGIN fails */
         .changes = apr_array_make(p, 8, sizeof(field_change)),
         .unknown = apr_array_make(p, 2, sizeof(const char *)),
@@ -398,6 +424,20 @@ int cc_api_profile_put(cc_api_ctx *ctx)
     int sent = send_outcome(&s);
     json_decref(s.problems);
     return sent;
+}
+
+int cc_api_profile_put(cc_api_ctx *ctx)
+{
+    apr_table_t *params;
+    if (cc_read_params(ctx->r, ctx->conf->max_body, &params) != OK) {
+        return OK;
+    }
+    if (!cc_session_csrf_ok(ctx->r, ctx->session, params)) {
+        return cc_api_csrf_error(ctx);
+    }
+    const char *member_no = ctx->session->member_no;
+    cc_profile_editor self = { member_no, apr_pstrcat(ctx->r->pool, "member:", member_no, NULL), NULL };
+    return cc_profile_save(ctx, &self, params);
 }
 
 int cc_api_contacts(cc_api_ctx *ctx)

@@ -97,14 +97,22 @@ static int select_one(request_rec *r, ap_dbd_t *dbd, const char *label, const ch
 }
 
 /* SHA-256 over everything printed about the member (fields separated by
- * 0x1F, which no field holds) and the photo's SHA-256. */
+ * 0x1F, which no field holds; a missing one counts as empty) and the
+ * photo's SHA-256. */
 static const char *fingerprint_of(const cc_cert_request *req, apr_pool_t *p)
 {
     const cc_cert_data *d = req->data;
-    const char *text = apr_pstrcat(p, "cicpa-fingerprint/1", "\x1f", d->name, "\x1f", d->sex,
-                                   "\x1f", d->category, "\x1f", d->member_no, "\x1f", d->cert_no,
-                                   "\x1f", d->admission_date, "\x1f", d->institute,
-                                   "\x1f", req->institute_code, "\x1f", req->photo_sha256, NULL);
+    const char *fields[] = {
+        "cicpa-fingerprint/1", d->name, d->sex, d->category, d->member_no, d->cert_no,
+        d->admission_date, d->institute, req->institute_code, req->photo_sha256,
+    };
+    apr_array_header_t *parts = apr_array_make(p, 2 * (int)(sizeof(fields) / sizeof(fields[0])),
+                                               sizeof(const char *));
+    for (apr_size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        APR_ARRAY_PUSH(parts, const char *) = i ? "\x1f" : "";
+        APR_ARRAY_PUSH(parts, const char *) = fields[i] ? fields[i] : "";
+    }
+    const char *text = apr_array_pstrcat(p, parts, 0);
     return cc_sha256_hex(text, strlen(text), p);
 }
 

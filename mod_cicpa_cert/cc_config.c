@@ -52,6 +52,7 @@ void *cc_server_conf_create(apr_pool_t *p, server_rec *s)
     conf->smtp_starttls = 1;
     cc_photo_conf_init(&conf->photo);
     cc_cert_conf_init(&conf->cert, p);
+    cc_staff_conf_init(&conf->staff);
     return conf;
 }
 
@@ -88,6 +89,7 @@ void *cc_server_conf_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE_FIELD(SET_SMS_KEY, sms_key);
     cc_photo_conf_merge(&conf->photo, &add->photo);
     cc_cert_conf_merge(&conf->cert, &add->cert, p);
+    cc_staff_conf_merge(&conf->staff, &add->staff);
     conf->font = NULL;
     return conf;
 }
@@ -356,6 +358,7 @@ const command_rec cc_directives[] = {
                   "Largest accepted JSON or form body in bytes (1024..1048576)"),
     CC_PHOTO_DIRECTIVES,
     CC_CERT_DIRECTIVES,
+    CC_STAFF_DIRECTIVES,
     AP_INIT_FLAG("CicpaCertCaptcha", set_login_flag, (void *)SET_CAPTCHA, RSRC_CONF,
                  "Login and password recovery need a captcha (GET /captcha)"),
     AP_INIT_TAKE1("CicpaCertCaptchaLifetime", set_captcha_lifetime, NULL, RSRC_CONF,

@@ -7,6 +7,7 @@
 #include "cc_font.h"
 #include "cc_config_photo.h"
 #include "cc_config_cert.h"
+#include "cc_config_staff.h"
 
 typedef struct cc_server_conf {
     int enabled;                       /* the module is used in this server */
@@ -19,6 +20,7 @@ typedef struct cc_server_conf {
     apr_size_t max_body;               /* CicpaCertMaxBody: largest JSON/form body */
     cc_photo_conf photo;               /* photo upload and comparison (cc_config_photo.h) */
     cc_cert_conf cert;                 /* QR code, seals, signatures, verification (cc_config_cert.h) */
+    cc_staff_conf staff;               /* institute staff administration (cc_config_staff.h) */
     int captcha;                       /* CicpaCertCaptcha: login and recovery need a captcha */
     int captcha_lifetime;              /* CicpaCertCaptchaLifetime, in seconds */
     int captcha_test_header;           /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */

@@ -14,6 +14,9 @@ static const cc_statement *const statement_tables[] = {
     cc_reference_statements,
     cc_profile_statements,
     cc_certificate_statements,
+    cc_admin_statements, cc_staff_session_statements, cc_staff_login_statements,
+    cc_review_statements, cc_admin_member_statements, cc_admin_institute_statements,
+    cc_admin_audit_statements,
 };
 
 void cc_db_register_statements(server_rec *s)

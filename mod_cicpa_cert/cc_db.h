@@ -25,6 +25,13 @@ extern const cc_statement cc_upload_statements[];   /* cc_api_photo.c */
 extern const cc_statement cc_reference_statements[]; /* cc_face_reference.c */
 extern const cc_statement cc_profile_statements[];  /* cc_api_profile.c */
 extern const cc_statement cc_certificate_statements[]; /* cc_certificate.c */
+extern const cc_statement cc_admin_statements[];        /* cc_admin.c */
+extern const cc_statement cc_staff_session_statements[]; /* cc_admin_session.c */
+extern const cc_statement cc_staff_login_statements[];  /* cc_admin_login.c */
+extern const cc_statement cc_review_statements[];       /* cc_admin_review.c */
+extern const cc_statement cc_admin_member_statements[]; /* cc_admin_members.c */
+extern const cc_statement cc_admin_institute_statements[]; /* cc_admin_institutes.c */
+extern const cc_statement cc_admin_audit_statements[];  /* cc_admin_audit.c */
 
 /* Registers every statement of the module with mod_dbd for server s
  * (must run before mod_dbd's post_config, which prepares them). */

@@ -5,8 +5,8 @@
  * the ID number, and the name only masked. */
 #include <stdlib.h>
 #include <string.h>
+#include <apr_lib.h>
 
-#include "cc_api.h"
 #include "cc_certificate.h"
 #include "cc_config.h"
 #include "cc_db.h"
@@ -119,6 +119,18 @@ static void describe_state(verify_view *v)
     }
 }
 
+/* 8 lower-case hex digits (cc_sign_key_id). */
+static int is_key_id(const char *s)
+{
+    apr_size_t n = 0;
+    for (; s[n]; n++) {
+        if (!apr_isdigit(s[n]) && (s[n] < 'a' || s[n] > 'f')) {
+            return 0;
+        }
+    }
+    return n == 8;
+}
+
 /* Checks the QR code's signature (k and s in the query) over the claims in
  * the register; the URL's own m and d must be the register's too. */
 static void check_signature(verify_view *v)
@@ -128,7 +140,12 @@ static void check_signature(verify_view *v)
     const cc_cert_claims claims = {
         v->cert->id, v->cert->member_no, v->cert->name_sha256, v->cert->issue_date,
     };
+    /* The page repeats the key id, so only one shaped like ours: anything
+     * else from the URL would be text an attacker writes on our page. */
     v->kid = apr_table_get(q, "k");
+    if (v->kid != NULL && !is_key_id(v->kid)) {
+        v->kid = NULL;
+    }
     if (sig == NULL) {
         v->sig = SIG_ABSENT;
         return;
@@ -167,13 +184,13 @@ static void list_checks(verify_view *v)
         "网址中没有二维码签名，未核对签名（手工输入网址时属正常；扫描证书上的二维码会带上签名）。",
         "二维码中的数字签名有效（密钥 %s）：证书标识、会员编号、姓名和发证日期与签发时一致。",
         "二维码中的数字签名无效：这个网址不是签发单位的二维码生成的，或者已被改动。",
-        "二维码使用了未公布的密钥（%s），无法核对签名：这个网址可能是伪造的。",
+        "二维码使用了未公布的密钥，无法核对签名：这个网址可能是伪造的。",
     };
     v->checks = apr_array_make(p, 4, sizeof(const char *));
     add_check(v, apr_psprintf(p, "证书编号 %s 在%s的证书登记库中存在。", v->cert->serial, v->issuer));
     add_check(v, apr_psprintf(p, "查询时（%s）登记库中的状态：%s。", local_time(v->checked_at, p),
                               v->status_text));
-    add_check(v, apr_psprintf(p, signature[v->sig], v->kid ? v->kid : ""));
+    add_check(v, apr_psprintf(p, signature[v->sig], v->sig == SIG_VALID ? v->kid : ""));
     add_check(v, "本页没有检查纸质件或 PDF 文件本身：请核对持证人的姓名、照片与本页一致；"
                  "PDF 文件上的数字签名可在 PDF 阅读器的签名面板中查看。");
 }
@@ -334,19 +351,26 @@ static int within_rate(request_rec *r, const cc_cert_conf *conf)
     return 0;
 }
 
-/* "/{id}" or "/{id}/photo": the id, and whether the photo is asked for. */
-static const char *certificate_id(request_rec *r, const char *path, int *photo)
+/* The certificate a URI ending "/{id}" or "/{id}/photo" names (its last
+ * segments: ids hold no '/'), and whether the photo is asked for; NULL when
+ * it names none. */
+static const char *certificate_id(request_rec *r, const char *name, int *photo)
 {
-    const char *slash = strchr(path + 1, '/');
-    *photo = slash != NULL && strcmp(slash, "/photo") == 0;
-    const char *id = slash ? apr_pstrmemdup(r->pool, path + 1, (apr_size_t)(slash - path - 1)) : path + 1;
-    return (slash == NULL || *photo) && cc_cert_id_valid(id) ? id : NULL;
+    const char *end = name + strlen(name);
+    *photo = strcmp(name, "photo") == 0 && name - 1 > r->uri;
+    if (*photo) {
+        end = name - 1;
+        for (name = end; name > r->uri && name[-1] != '/'; name--) {
+        }
+    }
+    const char *id = apr_pstrmemdup(r->pool, name, (apr_size_t)(end - name));
+    return cc_cert_id_valid(id) ? id : NULL;
 }
 
-static int check_certificate(request_rec *r, const cc_cert_conf *conf, const char *path)
+static int check_certificate(request_rec *r, const cc_cert_conf *conf, const char *name)
 {
     int photo = 0;
-    const char *id = certificate_id(r, path, &photo);
+    const char *id = certificate_id(r, name, &photo);
     if (id == NULL || (photo && !conf->verify_photo)) {
         return not_found(r);
     }
@@ -376,15 +400,18 @@ int cc_verify_handler(request_rec *r)
         return refuse(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
     }
     const cc_cert_conf *conf = &cc_server_conf_get(r->server)->cert;
-    const char *path = cc_location_path(r);
-    if (strcmp(path, "/keys") == 0) {
+    /* Pages are named by the URI's last segment, so the handler works under
+     * any <Location>, whatever other sections apply. */
+    const char *slash = strrchr(r->uri, '/');
+    const char *name = slash ? slash + 1 : r->uri;
+    if (strcmp(name, "keys") == 0) {
         return send_keys(r, conf);
     }
-    if (strcmp(path, "/verify.css") == 0) {
+    if (strcmp(name, "verify.css") == 0) {
         return send_text(r, HTTP_OK, "text/css; charset=utf-8", "public, max-age=86400", stylesheet);
     }
     if (!within_rate(r, conf)) {
         return OK;
     }
-    return path[0] == '/' ? check_certificate(r, conf, path) : not_found(r);
+    return check_certificate(r, conf, name);
 }

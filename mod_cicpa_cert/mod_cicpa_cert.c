@@ -2,6 +2,7 @@
  * CPA association. This file is the module record and its hooks; the work is
  * in cc_*.c (httpd glue) over core/ (plain C, no httpd). */
 #define CC_MODULE_RECORD
+#include "cc_admin.h"
 #include "cc_api.h"
 #include "cc_config.h"
 #include "cc_db.h"
@@ -37,6 +38,7 @@ static void cc_register_hooks(apr_pool_t *p)
     static const char *const before_dbd[] = { "mod_dbd.c", NULL };
     ap_hook_post_config(cc_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(cc_admin_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_face_reference_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_verify_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -3,16 +3,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <apr_base64.h>
 #include <apr_dbd.h>
 #include <apr_file_info.h>
 #include <apr_file_io.h>
 #include <apr_general.h>
+#include <apr_hash.h>
+#include <apr_lib.h>
+#include <apr_md5.h>
 #include <apr_strings.h>
 #include <apr_time.h>
 
 #include "cc_crypto.h"
+#include "cc_csv.h"
+#include "cc_fields.h"
+#include "cc_password.h"
+#include "cc_photo_rules.h"
 #include "cc_sql.h"
+#include "cc_text.h"
 
 typedef struct admin_db {
     const apr_dbd_driver_t *driver; /* apr-util driver (sqlite3 or pgsql) */
@@ -132,6 +141,26 @@ static int current_schema_version(admin_db *db, int *version)
     return 0;
 }
 
+static int prepare(admin_db *db, const char *sql, apr_dbd_prepared_t **stmt);
+
+/* Whether schema_version records version (a gap below the newest is not). */
+static int applied_already(admin_db *db, int version)
+{
+    apr_dbd_prepared_t *stmt;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *args[] = { apr_itoa(db->pool, version) };
+    int found = 0;
+    if (prepare(db, "SELECT version FROM schema_version WHERE version = CAST(%s AS INTEGER)", &stmt) != 0
+        || apr_dbd_pselect(db->driver, db->pool, db->handle, &res, stmt, 0, 1, args) != 0) {
+        return 0;
+    }
+    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+        found = 1;
+    }
+    return found;
+}
+
 static int prepare(admin_db *db, const char *sql, apr_dbd_prepared_t **stmt)
 {
     *stmt = NULL; /* the pgsql driver reuses a non-NULL *stmt */
@@ -207,8 +236,12 @@ static int cmd_migrate(admin_db *db, const char *dir)
     for (int i = 0; i < files->nelts; i++) {
         migration m = { NULL, APR_ARRAY_IDX(files, i, const char *), 0 };
         m.version = cc_sql_migration_version(m.name);
-        if (m.version == 0 || m.version <= have) {
+        if (m.version == 0 || applied_already(db, m.version)) {
             continue;
+        }
+        if (m.version < have) {
+            /* Applying it now would run it after newer ones it predates. */
+            return fail("migration is older than the schema version and was never applied", m.name);
         }
         m.path = apr_pstrcat(db->pool, dir, "/", m.name, NULL);
         if (db_in_transaction(db, apply_migration, &m) != 0) {
@@ -458,6 +491,522 @@ static int cmd_reinstate(admin_db *db, const char *cert)
     return db_in_transaction(db, change_status, &c);
 }
 
+/* --- members import and audit export --- */
+
+#define MAX_IMPORT_FILE (64 * 1024 * 1024)
+#define MAX_PHOTO_FILE (1024 * 1024)
+#define MAX_MEMBER_NO 32
+#define ADMIN_ACTOR "staff:cicpa-admin"
+
+/* Runs a prepared statement that may change any number of rows. */
+static int exec_prepared(admin_db *db, apr_dbd_prepared_t *stmt, int nargs, const char **args)
+{
+    int nrows = 0;
+    if (apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, stmt, nargs, args) != 0) {
+        return fail("statement failed", apr_dbd_error(db->driver, db->handle, 0));
+    }
+    return 0;
+}
+
+/* The rows of a query, each a const char ** of its columns; NULL on error. */
+static apr_array_header_t *select_rows(admin_db *db, const char *sql, int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    if (prepare(db, sql, &stmt) != 0
+        || apr_dbd_pselect(db->driver, db->pool, db->handle, &res, stmt, 0, nargs, args) != 0) {
+        fail("query failed", apr_dbd_error(db->driver, db->handle, 0));
+        return NULL;
+    }
+    apr_array_header_t *rows = apr_array_make(db->pool, 64, sizeof(const char **));
+    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+        int ncols = apr_dbd_num_cols(db->driver, res);
+        const char **values = apr_pcalloc(db->pool, (ncols + 1) * sizeof(const char *));
+        for (int c = 0; c < ncols; c++) {
+            const char *v = apr_dbd_get_entry(db->driver, row, c);
+            values[c] = v ? apr_pstrdup(db->pool, v) : NULL;
+        }
+        APR_ARRAY_PUSH(rows, const char **) = values;
+    }
+    return rows;
+}
+
+static const char *now_text(apr_pool_t *p)
+{
+    return apr_psprintf(p, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
+}
+
+/* A profile field of the catalogue, as the import checks it. */
+typedef struct catalogue_field {
+    const char *key, *kind, *options;
+    int max_chars;
+} catalogue_field;
+
+/* A valid line of the file, normalised. */
+typedef struct import_row {
+    int line;
+    const char *member_no, *user_type, *password_hash;
+    const char **values;       /* per column ("" clears the field) */
+    const char *photo_b64;     /* the member's photo from PHOTO_DIR, or NULL */
+    const char *photo_sha256;
+} import_row;
+
+typedef struct import_job {
+    const char *file;              /* named in every message */
+    const char *photo_dir;         /* NULL: no photos */
+    const char *today;             /* YYYY-MM-DD */
+    apr_hash_t *catalogue;         /* field_key -> catalogue_field */
+    apr_hash_t *institutes;        /* institute codes */
+    apr_array_header_t *header;    /* const char *: the column keys */
+    const catalogue_field **fields;/* per column, NULL for member_no, user_type, password_hash */
+    int col_member_no, col_user_type, col_password;  /* -1: absent */
+    apr_hash_t *seen;              /* member_no -> first line (repeats) */
+    apr_array_header_t *rows;      /* import_row */
+    int bad_lines;
+} import_job;
+
+static void report(import_job *job, int line, const char *what, const char *why)
+{
+    fprintf(stderr, "%s:%d: %s%s%s\n", job->file, line, what ? what : "", what ? ": " : "", why);
+}
+
+static int load_reference_data(admin_db *db, import_job *job)
+{
+    apr_array_header_t *fields = select_rows(db, "SELECT field_key, kind, options, max_chars FROM field_catalogue", 0, NULL);
+    apr_array_header_t *codes = select_rows(db, "SELECT code FROM institutes", 0, NULL);
+    if (fields == NULL || codes == NULL) {
+        return 1;
+    }
+    job->catalogue = apr_hash_make(db->pool);
+    job->institutes = apr_hash_make(db->pool);
+    for (int i = 0; i < fields->nelts; i++) {
+        const char **row = APR_ARRAY_IDX(fields, i, const char **);
+        catalogue_field *f = apr_palloc(db->pool, sizeof(*f));
+        f->key = row[0];
+        f->kind = row[1];
+        f->options = row[2] ? row[2] : "";
+        f->max_chars = row[3] ? atoi(row[3]) : 0;
+        apr_hash_set(job->catalogue, f->key, APR_HASH_KEY_STRING, f);
+    }
+    for (int i = 0; i < codes->nelts; i++) {
+        const char *code = APR_ARRAY_IDX(codes, i, const char **)[0];
+        apr_hash_set(job->institutes, code, APR_HASH_KEY_STRING, code);
+    }
+    return 0;
+}
+
+/* Maps the header row's keys to the catalogue; every problem is reported. */
+static int read_header(import_job *job, const cc_csv_record *rec, apr_pool_t *p)
+{
+    int bad = 0;
+    job->header = rec->fields;
+    job->fields = apr_pcalloc(p, rec->fields->nelts * sizeof(*job->fields));
+    job->col_member_no = job->col_user_type = job->col_password = -1;
+    apr_hash_t *keys = apr_hash_make(p);
+    for (int c = 0; c < rec->fields->nelts; c++) {
+        const char *key = APR_ARRAY_IDX(rec->fields, c, const char *);
+        if (apr_hash_get(keys, key, APR_HASH_KEY_STRING)) {
+            report(job, rec->line, key, "column repeated");
+            bad = 1;
+        }
+        apr_hash_set(keys, key, APR_HASH_KEY_STRING, key);
+        if (strcmp(key, "member_no") == 0) {
+            job->col_member_no = c;
+        } else if (strcmp(key, "user_type") == 0) {
+            job->col_user_type = c;
+        } else if (strcmp(key, "password_hash") == 0) {
+            job->col_password = c;
+        } else if ((job->fields[c] = apr_hash_get(job->catalogue, key, APR_HASH_KEY_STRING)) == NULL) {
+            report(job, rec->line, key, "no such field in field_catalogue");
+            bad = 1;
+        }
+    }
+    if (job->col_member_no < 0 || job->col_user_type < 0) {
+        report(job, rec->line, NULL, "the header must name member_no and user_type");
+        bad = 1;
+    }
+    return bad;
+}
+
+static int member_no_ok(const char *s)
+{
+    apr_size_t n = strlen(s);
+    if (n == 0 || n > MAX_MEMBER_NO) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (!apr_isalnum(*s) && *s != '-') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Empty (no password yet: 忘记密码 sets one) or a bcrypt hash. */
+static int password_hash_ok(const char *s)
+{
+    return *s == '\0' || (strlen(s) == 60 && s[0] == '$' && s[1] == '2' && s[3] == '$');
+}
+
+/* Checks one value by its field's kind; *norm is what is stored. */
+static const char *check_value(import_job *job, const catalogue_field *f, const char *raw,
+                               apr_pool_t *p, const char **norm)
+{
+    int institute = strcmp(f->kind, "institute") == 0;
+    const char *problem = cc_field_check(institute ? "text" : f->kind, raw, f->max_chars,
+                                         f->options, job->today, p, norm);
+    if (problem == NULL && institute && **norm && !apr_hash_get(job->institutes, *norm, APR_HASH_KEY_STRING)) {
+        problem = "no institute with this code";
+    }
+    return problem;
+}
+
+static const char *value_of(const import_job *job, const import_row *row, const char *key)
+{
+    for (int c = 0; c < job->header->nelts; c++) {
+        if (job->fields[c] && strcmp(job->fields[c]->key, key) == 0) {
+            return row->values[c];
+        }
+    }
+    return "";
+}
+
+/* The member's photo from PHOTO_DIR, checked by the photo rules; 0 when
+ * absent or good. */
+static int read_member_photo(import_job *job, import_row *row, apr_pool_t *p)
+{
+    char *jpeg;
+    apr_size_t len;
+    apr_finfo_t info;
+    const char *path = apr_pstrcat(p, job->photo_dir, "/", row->member_no, ".jpg", NULL);
+    if (apr_stat(&info, path, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+        return 0;
+    }
+    if (read_whole_file(path, MAX_PHOTO_FILE, p, &jpeg, &len) != 0) {
+        report(job, row->line, "photo", apr_pstrcat(p, "cannot read ", path, NULL));
+        return 1;
+    }
+    cc_photo_rules rules;
+    cc_photo_rules_default(&rules);
+    apr_array_header_t *problems = cc_photo_check(&rules, (const unsigned char *)jpeg, len, p);
+    for (int i = 0; i < problems->nelts; i++) {
+        report(job, row->line, "photo", APR_ARRAY_IDX(problems, i, cc_photo_problem).message);
+    }
+    row->photo_b64 = apr_palloc(p, apr_base64_encode_len((int)len));
+    apr_base64_encode((char *)row->photo_b64, jpeg, (int)len);
+    row->photo_sha256 = cc_sha256_hex(jpeg, len, p);
+    return problems->nelts > 0;
+}
+
+/* Checks a line; every problem is reported. 0 when it is good. */
+static int check_row(import_job *job, const cc_csv_record *rec, import_row *row, apr_pool_t *p)
+{
+    int bad = 0, n = job->header->nelts;
+    if (rec->fields->nelts != n) {
+        report(job, rec->line, NULL, apr_psprintf(p, "%d fields, the header has %d", rec->fields->nelts, n));
+        return 1;
+    }
+    const char **cells = (const char **)rec->fields->elts;
+    row->line = rec->line;
+    row->member_no = cells[job->col_member_no];
+    row->user_type = cells[job->col_user_type];
+    row->password_hash = job->col_password >= 0 ? cells[job->col_password] : "";
+    row->values = apr_pcalloc(p, n * sizeof(const char *));
+    if (!member_no_ok(row->member_no)) {
+        report(job, rec->line, "member_no", "1-32 letters, digits or '-'");
+        bad = 1;
+    } else if (apr_hash_get(job->seen, row->member_no, APR_HASH_KEY_STRING)) {
+        report(job, rec->line, "member_no", apr_psprintf(p, "%s repeats line %d", row->member_no,
+               *(int *)apr_hash_get(job->seen, row->member_no, APR_HASH_KEY_STRING)));
+        bad = 1;
+    } else {
+        apr_hash_set(job->seen, row->member_no, APR_HASH_KEY_STRING, apr_pmemdup(p, &row->line, sizeof(int)));
+    }
+    if (strcmp(row->user_type, "non_practicing") != 0 && strcmp(row->user_type, "practicing") != 0) {
+        report(job, rec->line, "user_type", "non_practicing or practicing");
+        bad = 1;
+    }
+    if (!password_hash_ok(row->password_hash)) {
+        report(job, rec->line, "password_hash", "empty or a bcrypt hash ($2y$…)");
+        bad = 1;
+    }
+    for (int c = 0; c < n; c++) {
+        const char *problem = job->fields[c] ? check_value(job, job->fields[c], cells[c], p, &row->values[c]) : NULL;
+        if (problem != NULL) {
+            report(job, rec->line, job->fields[c]->key, problem);
+            bad = 1;
+        }
+    }
+    const char *type = value_of(job, row, "id_type"), *number = value_of(job, row, "id_number");
+    const char *id_problem = !bad && *type && *number
+        ? cc_id_number_check(type, number, value_of(job, row, "birth_date"), p) : NULL;
+    if (id_problem != NULL) {
+        report(job, rec->line, "id_number", id_problem);
+        bad = 1;
+    }
+    if (!bad && job->photo_dir != NULL) {
+        bad = read_member_photo(job, row, p);
+    }
+    return bad;
+}
+
+/* The statements of one import, prepared once. */
+typedef struct import_statements {
+    apr_dbd_prepared_t *member, *field_delete, *field_insert, *photo_delete, *photo_insert,
+        *photo_status, *audit;
+} import_statements;
+
+static int prepare_import(admin_db *db, import_statements *st)
+{
+    /* An existing member keeps their password when the file has none. */
+    return prepare(db, "INSERT INTO members (member_no, user_type, password_hash, created_at, updated_at)"
+                       " VALUES (%s, %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
+                       " ON CONFLICT (member_no) DO UPDATE SET user_type = excluded.user_type,"
+                       " password_hash = CASE WHEN excluded.password_hash = '' THEN members.password_hash"
+                       " ELSE excluded.password_hash END, updated_at = excluded.updated_at", &st->member)
+        || prepare(db, "DELETE FROM member_fields WHERE member_no = %s AND field_key = %s", &st->field_delete)
+        || prepare(db, "INSERT INTO member_fields (member_no, field_key, value) VALUES (%s, %s, %s)",
+                   &st->field_insert)
+        || prepare(db, "DELETE FROM member_photos WHERE member_no = %s", &st->photo_delete)
+        || prepare(db, "INSERT INTO member_photos (member_no, jpeg_b64, sha256, updated_at)"
+                       " VALUES (%s, %s, %s, CAST(%s AS BIGINT))", &st->photo_insert)
+        || prepare(db, "UPDATE members SET photo_status = 'on_file' WHERE member_no = %s", &st->photo_status)
+        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
+                       " VALUES (CAST(%s AS BIGINT), '" ADMIN_ACTOR "', %s, 'member_imported', %s, '')",
+                   &st->audit);
+}
+
+static int store_row(admin_db *db, const import_job *job, const import_statements *st,
+                     const import_row *row, const char *now)
+{
+    const char *member[] = { row->member_no, row->user_type, row->password_hash, now, now };
+    const char *audit[] = { now, row->member_no,
+                            apr_psprintf(db->pool, "{\"line\":%d,\"photo\":%s}", row->line,
+                                         row->photo_b64 ? "true" : "false") };
+    if (run_prepared(db, st->member, 5, member) != 0) {
+        return 1;
+    }
+    for (int c = 0; c < job->header->nelts; c++) {
+        const char *key[] = { row->member_no, job->fields[c] ? job->fields[c]->key : NULL, row->values[c] };
+        if (job->fields[c] && (exec_prepared(db, st->field_delete, 2, key) != 0
+                               || (*row->values[c] && run_prepared(db, st->field_insert, 3, key) != 0))) {
+            return 1;
+        }
+    }
+    if (row->photo_b64) {
+        const char *photo[] = { row->member_no, row->photo_b64, row->photo_sha256, now };
+        if (exec_prepared(db, st->photo_delete, 1, photo) != 0
+            || run_prepared(db, st->photo_insert, 4, photo) != 0
+            || run_prepared(db, st->photo_status, 1, photo) != 0) {
+            return 1;
+        }
+    }
+    return run_prepared(db, st->audit, 3, audit);
+}
+
+static int store_rows(admin_db *db, void *arg)
+{
+    const import_job *job = arg;
+    import_statements st;
+    const char *now = now_text(db->pool);
+    if (prepare_import(db, &st) != 0) {
+        return 1;
+    }
+    for (int i = 0; i < job->rows->nelts; i++) {
+        const import_row *row = &APR_ARRAY_IDX(job->rows, i, import_row);
+        if (store_row(db, job, &st, row, now) != 0) {
+            return fail(job->file, apr_psprintf(db->pool, "line %d could not be stored", row->line));
+        }
+    }
+    return 0;
+}
+
+/* import-members FILE.csv [PHOTO_DIR]: all or nothing; every bad line is
+ * reported on stderr as FILE:LINE: field: problem. */
+static int cmd_import_members(admin_db *db, const char *file, const char *photo_dir)
+{
+    char *text;
+    apr_size_t len;
+    apr_array_header_t *records;
+    const char *err;
+    import_job job = { file, photo_dir, cc_date_ymd(0, db->pool) };
+    if (read_whole_file(file, MAX_IMPORT_FILE, db->pool, &text, &len) != 0) {
+        return fail("cannot read", file);
+    }
+    if (cc_csv_parse(text, len, db->pool, &records, &err) != APR_SUCCESS) {
+        return fail(file, err);
+    }
+    if (records->nelts == 0 || load_reference_data(db, &job) != 0) {
+        return fail(file, records->nelts ? "cannot read the field catalogue" : "empty file");
+    }
+    job.seen = apr_hash_make(db->pool);
+    job.rows = apr_array_make(db->pool, records->nelts, sizeof(import_row));
+    if (read_header(&job, APR_ARRAY_IDX(records, 0, const cc_csv_record *), db->pool) != 0) {
+        return fail(file, "bad header: nothing imported");
+    }
+    for (int i = 1; i < records->nelts; i++) {
+        import_row *row = apr_array_push(job.rows);
+        memset(row, 0, sizeof(*row));
+        job.bad_lines += check_row(&job, APR_ARRAY_IDX(records, i, const cc_csv_record *), row, db->pool);
+    }
+    if (job.bad_lines > 0) {
+        fprintf(stderr, "%s: %d bad line(s): nothing imported\n", file, job.bad_lines);
+        return 1;
+    }
+    if (db_in_transaction(db, store_rows, &job) != 0) {
+        return fail(file, "nothing imported");
+    }
+    printf("%d member(s) imported from %s\n", job.rows->nelts, file);
+    return 0;
+}
+
+/* export-audit [--since YYYY-MM-DD]: the audit trail as CSV (UTC times).
+ * Details are written with ID numbers masked (cc_audit's rule). */
+static int cmd_export_audit(admin_db *db, const char *since)
+{
+    apr_time_exp_t t = { 0 };
+    apr_time_t at = 0;
+    if (since != NULL && (strlen(since) != 10
+            || sscanf(since, "%4d-%2d-%2d", &t.tm_year, &t.tm_mon, &t.tm_mday) != 3
+            || t.tm_mon < 1 || t.tm_mon > 12 || t.tm_mday < 1 || t.tm_mday > 31)) {
+        return fail("export-audit", "--since takes a date YYYY-MM-DD");
+    }
+    if (since != NULL) {
+        t.tm_year -= 1900;
+        t.tm_mon -= 1;
+        apr_time_exp_gmt_get(&at, &t);
+    }
+    const char *args[] = { apr_psprintf(db->pool, "%" APR_INT64_T_FMT, (apr_int64_t)apr_time_sec(at)) };
+    apr_array_header_t *rows = select_rows(db, "SELECT id, at, actor, member_no, action, detail, client_ip"
+                                               " FROM audit_log WHERE at >= CAST(%s AS BIGINT) ORDER BY id",
+                                           1, args);
+    if (rows == NULL) {
+        return 1;
+    }
+    printf("id,time_utc,actor,member_no,action,detail,client_ip\r\n");
+    for (int i = 0; i < rows->nelts; i++) {
+        const char **row = APR_ARRAY_IDX(rows, i, const char **);
+        char when[32];
+        apr_size_t n;
+        apr_time_exp_t e;
+        apr_time_exp_gmt(&e, apr_time_from_sec(apr_atoi64(row[1])));
+        apr_strftime(when, &n, sizeof when, "%Y-%m-%d %H:%M:%S", &e);
+        printf("%s,%s,%s,%s,%s,%s,%s\r\n", row[0], when, cc_csv_field(row[2], db->pool),
+               cc_csv_field(row[3] ? row[3] : "", db->pool), cc_csv_field(row[4], db->pool),
+               cc_csv_field(row[5], db->pool), cc_csv_field(row[6], db->pool));
+    }
+    return 0;
+}
+
+/* --- staff accounts --- */
+
+#define BCRYPT_COST 10
+#define MAX_LOGIN_CHARS 32
+
+/* Staff logins: letters, digits, '.', '_' and '-'. */
+static int login_ok(const char *login)
+{
+    apr_size_t n = strlen(login);
+    if (n == 0 || n > MAX_LOGIN_CHARS) {
+        return 0;
+    }
+    for (const char *c = login; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '.' && *c != '_' && *c != '-') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The new password: asked twice on a terminal, else the first line of stdin. */
+static const char *read_new_password(apr_pool_t *p)
+{
+    char first[CC_PASSWORD_MAX_CHARS + 2], second[CC_PASSWORD_MAX_CHARS + 2];
+    apr_size_t n1 = sizeof first, n2 = sizeof second;
+    if (isatty(0)) {
+        if (apr_password_get("新密码: ", first, &n1) != APR_SUCCESS
+            || apr_password_get("再次输入新密码: ", second, &n2) != APR_SUCCESS) {
+            return NULL;
+        }
+        if (strcmp(first, second) != 0) {
+            fail("create-staff", "the two passwords differ");
+            return NULL;
+        }
+        return apr_pstrdup(p, first);
+    }
+    if (fgets(first, sizeof first, stdin) == NULL) {
+        return NULL;
+    }
+    first[strcspn(first, "\r\n")] = '\0';
+    return apr_pstrdup(p, first);
+}
+
+static const char *bcrypt_hash(const char *password, apr_pool_t *p)
+{
+    unsigned char salt[16];
+    char hash[64];
+    if (apr_generate_random_bytes(salt, sizeof salt) != APR_SUCCESS
+        || apr_bcrypt_encode(password, BCRYPT_COST, salt, sizeof salt, hash, sizeof hash) != APR_SUCCESS) {
+        return NULL;
+    }
+    return apr_pstrdup(p, hash);
+}
+
+typedef struct staff_account {
+    const char *login;      /* account name */
+    const char *institute;  /* institute code */
+    const char *hash;       /* bcrypt of the password */
+} staff_account;
+
+static int insert_staff(admin_db *db, void *arg)
+{
+    const staff_account *a = arg;
+    apr_dbd_prepared_t *ins, *audit;
+    const char *now = apr_psprintf(db->pool, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
+    const char *args[] = { a->login, a->hash, now, now, a->institute };
+    const char *audit_args[] = { now, apr_psprintf(db->pool, "{\"login\":\"%s\",\"institute\":\"%s\"}",
+                                                   a->login, a->institute) };
+    if (prepare(db, "INSERT INTO staff (login, institute, password_hash, created_at, updated_at)"
+                    " SELECT %s, code, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT)"
+                    " FROM institutes WHERE code = %s", &ins) != 0
+        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
+                       " VALUES (CAST(%s AS BIGINT), 'staff:cicpa-admin', NULL, 'staff_created', %s, '')",
+                   &audit) != 0) {
+        return 1;
+    }
+    if (run_prepared(db, ins, 5, args) != 0) {
+        return fail("no institute with code", a->institute);
+    }
+    return run_prepared(db, audit, 2, audit_args);
+}
+
+/* create-staff LOGIN INSTITUTE_CODE: a staff account of that institute
+ * ('00': national, sees every member); the password comes from stdin. */
+static int cmd_create_staff(admin_db *db, const char *login, const char *institute)
+{
+    if (!login_ok(login)) {
+        return fail("create-staff", "LOGIN is 1-32 letters, digits, '.', '_' or '-'");
+    }
+    const char *password = read_new_password(db->pool);
+    if (password == NULL) {
+        return fail("create-staff", "no password given");
+    }
+    const char *problem = cc_password_problem(password, login, NULL);
+    if (problem != NULL) {
+        return fail("create-staff: weak password", problem);
+    }
+    staff_account a = { login, institute, bcrypt_hash(password, db->pool) };
+    if (a.hash == NULL) {
+        return fail("create-staff", "bcrypt hashing failed");
+    }
+    if (db_in_transaction(db, insert_staff, &a) != 0) {
+        return 1;
+    }
+    printf("staff account %s of institute %s created\n", login, institute);
+    return 0;
+}
+
 static int usage(void)
 {
     fputs("usage: cicpa-admin -d DRIVER -p PARAMS COMMAND [ARGS]\n"
@@ -472,7 +1021,15 @@ static int usage(void)
           "  revoke CERT REASON        revoke a certificate (CERT: its id or serial) for good; the\n"
           "                            verification page shows REASON, and the member gets no new one\n"
           "  suspend CERT              suspend a valid certificate (downloads stop until reinstated)\n"
-          "  reinstate CERT            make a suspended certificate valid again\n", stderr);
+          "  reinstate CERT            make a suspended certificate valid again\n"
+          "  create-staff LOGIN CODE   a staff account of institute CODE ('00': national, sees\n"
+          "                            every member); the password from stdin (asked twice on a tty)\n"
+          "  import-members FILE.csv [PHOTO_DIR]\n"
+          "                            add or update members from UTF-8 CSV (header: field keys with\n"
+          "                            member_no and user_type, optional password_hash), photos from\n"
+          "                            PHOTO_DIR/<member_no>.jpg; all or nothing, bad lines on stderr\n"
+          "  export-audit [--since YYYY-MM-DD]\n"
+          "                            the audit trail as CSV on stdout (UTC times)\n", stderr);
     return 2;
 }
 
@@ -498,6 +1055,18 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 2 && strcmp(argv[0], "reinstate") == 0) {
         return cmd_reinstate(db, argv[1]);
+    }
+    if (argc == 3 && strcmp(argv[0], "create-staff") == 0) {
+        return cmd_create_staff(db, argv[1], argv[2]);
+    }
+    if ((argc == 2 || argc == 3) && strcmp(argv[0], "import-members") == 0) {
+        return cmd_import_members(db, argv[1], argc == 3 ? argv[2] : NULL);
+    }
+    if (argc == 1 && strcmp(argv[0], "export-audit") == 0) {
+        return cmd_export_audit(db, NULL);
+    }
+    if (argc == 3 && strcmp(argv[0], "export-audit") == 0 && strcmp(argv[1], "--since") == 0) {
+        return cmd_export_audit(db, argv[2]);
     }
     return usage();
 }

@@ -794,18 +794,21 @@ static const unsigned char *deflate_stream(HPDF_Doc doc, HPDF_Stream src,
                                            apr_pool_t *p, apr_size_t *len)
 {
     HPDF_Stream dst = HPDF_MemStream_New(doc->mmgr, 16384);
-    unsigned char *bytes;
+    unsigned char *bytes = NULL;
     HPDF_UINT size;
 
-    if (!dst || HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE, NULL)
-                    != HPDF_OK
-        || HPDF_Stream_Seek(dst, 0, HPDF_SEEK_SET) != HPDF_OK)
+    if (!dst)
         return NULL;
-    size = HPDF_Stream_Size(dst);
-    bytes = apr_palloc(p, size ? size : 1);
-    if (HPDF_Stream_Read(dst, bytes, &size) != HPDF_OK)
-        return NULL;
-    *len = size;
+    if (HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE, NULL) == HPDF_OK
+        && HPDF_Stream_Seek(dst, 0, HPDF_SEEK_SET) == HPDF_OK) {
+        size = HPDF_Stream_Size(dst);
+        bytes = apr_palloc(p, size ? size : 1);
+        if (HPDF_Stream_Read(dst, bytes, &size) == HPDF_OK)
+            *len = size;
+        else
+            bytes = NULL;
+    }
+    HPDF_Stream_Free(dst);
     return bytes;
 }
 

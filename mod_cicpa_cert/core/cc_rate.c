@@ -1,6 +1,7 @@
 #include "cc_rate.h"
 
 #include <apr_thread_mutex.h>
+#include <math.h>
 #include <stdint.h>
 
 #define SLOTS 4096  /* clients tracked at once; 96 KB */
@@ -59,7 +60,8 @@ int cc_rate_take(cc_rate *rate, const char *client, apr_time_t now, int *retry_a
     if (allowed) {
         b->tokens -= 1.0;
     } else {
-        *retry_after = 1 + (int)((1.0 - b->tokens) / rate->per_second);
+        double wait = ceil((1.0 - b->tokens) / rate->per_second);
+        *retry_after = wait < 1 ? 1 : (int)wait;
     }
     apr_thread_mutex_unlock(rate->lock);
     return allowed;

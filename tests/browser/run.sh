@@ -32,4 +32,4 @@ stop_leftovers() {
 stop_leftovers
 trap stop_leftovers EXIT
 
-node --test desktop.test.mjs mobile.test.mjs
+node --test desktop.test.mjs mobile.test.mjs staff.test.mjs

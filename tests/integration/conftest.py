@@ -115,15 +115,24 @@ class Httpd:
         if rc != 0:
             return rc
         deadline = time.time() + 15
+        ready = 0
         while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return 0
-            except OSError:
-                if self.exited():
-                    return 1
-                time.sleep(0.1)
+            if self.exited():
+                return 1
+            # Ready once fresh connections (reaching the different children)
+            # get an answer from the database: the children have opened
+            # their connections and prepared their statements.
+            ready = ready + 1 if self.answers_from_database() else 0
+            if ready >= 8:
+                return 0
+            time.sleep(0.05)
         return 1
+
+    def answers_from_database(self):
+        try:
+            return requests.get(self.url + "/cert/api/contacts", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
 
     def exited(self):
         return not os.path.exists(os.path.join(self.root, "httpd.pid"))

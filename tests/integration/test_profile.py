@@ -394,6 +394,18 @@ def test_id_number_is_checked_against_its_type_and_birth_date(api, member, db, c
     assert stored(db, number)["birth_date"] == "1985-12-12"
 
 
+def test_institute_is_checked_against_the_institutes_table(api, member, db, catalogue):
+    number = member()
+    catalogue("institute", "member_editable", 1)
+    r = put(api, {"institute": "99"})
+    assert r.status_code == 422
+    assert "所属注协" in error_of(r)["fields"]["institute"]
+    r = put(api, {"institute": " 31 "})
+    assert r.status_code == 200, r.text
+    assert stored(db, number)["institute"] == "31"
+    assert r.json()["institute"]["name"] == "上海市注册会计师协会"
+
+
 # --- stored and returned as data --------------------------------------------
 
 def test_html_is_stored_and_returned_verbatim_as_json_data(api, member, db):

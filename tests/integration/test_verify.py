@@ -249,6 +249,10 @@ def test_an_altered_or_missing_signature_is_reported(api, make_member):
     assert check(base, params=forged)["signature"]["result"] == "invalid"
     assert check(base, params=dict(params, d="2001-01-01"))["signature"]["result"] == "invalid"
     assert check(base, params=dict(params, k="00000000"))["signature"]["result"] == "unknown_key"
+    # A key id not shaped like ours is not repeated: the page shows no text from the URL.
+    injected = check(base, params=dict(params, k="请致电 400-000-0000 核实"))
+    assert injected["signature"] == {"result": "unknown_key", "key_id": None}
+    assert "400-000-0000" not in requests.get(base, params=dict(params, k="请致电 400-000-0000")).text
     assert check(base, params=forged)["status"] == "valid"  # the register still says so
 
 

@@ -1,21 +1,11 @@
-// The member API (mod_cicpa_cert under /cert/api): every request of the
-// pages goes through here, so the session cookie, the CSRF header and the
-// error shape are handled in one place.
-
-const API_BASE = '/cert/api';
-
-// The session cookie is HttpOnly; the pages learn the session's CSRF token
-// from POST /login or GET /me and send it with every state change.
-let csrfToken = '';
-
-export function setCsrfToken(token) {
-  csrfToken = token || '';
-}
+// The member API (mod_cicpa_cert under /cert/api) and the staff API (under
+// /cert/admin/api): every request of the pages goes through here, so the
+// session cookie, the CSRF header and the error shape are handled in one place.
 
 // An answer other than 2xx: status, the API's error code and its Chinese
 // message, and the whole error object for extra members (fields, problems,
 // institute, next_step).
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(status, error) {
     super(error.message || `请求失败（HTTP ${status}），请稍后再试`);
     this.name = 'ApiError';
@@ -39,10 +29,10 @@ async function errorOf(response) {
   return new ApiError(response.status, {});
 }
 
-// Sends one request. body: a plain object (sent as JSON), FormData
-// (multipart) or URLSearchParams (form-urlencoded). Resolves with the
-// Response when it is 2xx, else rejects with an ApiError.
-async function send(method, path, body) {
+// Sends one request to base + path. body: a plain object (sent as JSON),
+// FormData (multipart) or URLSearchParams (form-urlencoded). Resolves with
+// the Response when it is 2xx, else rejects with an ApiError.
+async function send(base, csrfToken, method, path, body) {
   const headers = { Accept: 'application/json' };
   let payload = body;
   if (body && !(body instanceof FormData) && !(body instanceof URLSearchParams)) {
@@ -54,7 +44,7 @@ async function send(method, path, body) {
   }
   let response;
   try {
-    response = await fetch(API_BASE + path, {
+    response = await fetch(base + path, {
       method, headers, body: payload, credentials: 'same-origin', cache: 'no-store',
     });
   } catch {
@@ -64,19 +54,6 @@ async function send(method, path, body) {
     throw await errorOf(response);
   }
   return response;
-}
-
-// The request helpers resolve with the JSON answer; body as for send().
-export async function getJson(path) {
-  return (await send('GET', path)).json();
-}
-
-export async function postJson(path, body) {
-  return (await send('POST', path, body)).json();
-}
-
-export async function putJson(path, body) {
-  return (await send('PUT', path, body)).json();
 }
 
 // The file name of a Content-Disposition: the RFC 5987 filename* (UTF-8,
@@ -94,16 +71,33 @@ function attachmentName(disposition, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-// POSTs and resolves with the answer as a file: { blob, filename }.
-export async function postForFile(path, body, fallbackName) {
-  const response = await send('POST', path, body);
+// A client of the API at base. The session cookie is HttpOnly; the pages
+// learn the session's CSRF token from the login or the session document and
+// send it with every state change. The request helpers resolve with the
+// JSON answer (body as for send()); postForFile with { blob, filename }; url
+// gives a GET resource's URL, for <img src>.
+export function createClient(base) {
+  let csrfToken = '';
+  const request = (method, path, body) => send(base, csrfToken, method, path, body);
   return {
-    blob: await response.blob(),
-    filename: attachmentName(response.headers.get('Content-Disposition'), fallbackName),
+    setCsrfToken(token) {
+      csrfToken = token || '';
+    },
+    getJson: async (path) => (await request('GET', path)).json(),
+    postJson: async (path, body) => (await request('POST', path, body)).json(),
+    putJson: async (path, body) => (await request('PUT', path, body)).json(),
+    async postForFile(path, body, fallbackName) {
+      const response = await request('POST', path, body);
+      return {
+        blob: await response.blob(),
+        filename: attachmentName(response.headers.get('Content-Disposition'), fallbackName),
+      };
+    },
+    url: (path) => base + path,
   };
 }
 
-// The URL of a GET resource, for <img src>.
-export function apiUrl(path) {
-  return API_BASE + path;
-}
+const memberApi = createClient('/cert/api');
+export const {
+  setCsrfToken, getJson, postJson, putJson, postForFile, url: apiUrl,
+} = memberApi;

@@ -4,7 +4,7 @@ import { getJson } from './api.js';
 import { el } from './dom.js';
 import { alertDialog } from './dialog.js';
 
-export const CONTACTS_LABEL = '点击此处查看咨询电话';
+const CONTACTS_LABEL = '点击此处查看咨询电话';
 
 function contactsTable(institutes) {
   return el('div', { class: 'contacts-scroll', tabindex: '0', role: 'region', 'aria-label': '各注协咨询电话' },
@@ -17,7 +17,7 @@ function contactsTable(institutes) {
           : '—'))))));
 }
 
-export async function showContacts() {
+async function showContacts() {
   let details;
   try {
     const { institutes } = await getJson('/contacts');
@@ -34,8 +34,8 @@ export function contactsButton() {
 }
 
 // Wires the buttons the page's static HTML marks with data-contacts.
-export function bindContactsButtons(root = document) {
-  for (const button of root.querySelectorAll('[data-contacts]')) {
+export function bindContactsButtons() {
+  for (const button of document.querySelectorAll('[data-contacts]')) {
     button.addEventListener('click', showContacts);
   }
 }

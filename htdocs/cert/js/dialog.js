@@ -11,7 +11,7 @@ let dialogCount = 0;
 //   message: the main sentence; details: further lines (strings, shown as
 //            paragraphs) or nodes (shown as they are)
 //   buttons: [{ label, value, primary }], the first primary one gets focus
-export function openDialog({ title, tone, message, details = [], buttons }) {
+function openDialog({ title, tone, message, details = [], buttons }) {
   const id = `dialog-${++dialogCount}`;
   const dialog = el('dialog', {
     class: 'dialog',

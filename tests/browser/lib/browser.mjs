@@ -68,7 +68,7 @@ function serious(violations) {
 
 // Visible controls smaller than 44×44 CSS pixels (a checkbox, radio or
 // file input counts by its label, which is what a finger hits).
-export function smallTouchTargets(page) {
+function smallTouchTargets(page) {
   return page.evaluate((min) => {
     const controls = document.querySelectorAll('a[href], button, input, select, textarea');
     const small = [];

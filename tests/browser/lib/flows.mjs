@@ -56,9 +56,13 @@ function dialog(page) {
   return page.getByRole('dialog');
 }
 
+// Whether an <img> shows a picture within a few seconds (its src may be set
+// only after the page's own request).
 async function imageLoaded(locator) {
   await locator.waitFor({ state: 'visible' });
-  return locator.evaluate((img) => img.decode().then(() => img.naturalWidth > 0, () => false));
+  const img = await locator.elementHandle();
+  return locator.page().waitForFunction((node) => node.complete && node.naturalWidth > 0, img, { timeout: 5000 })
+    .then(() => true, () => false);
 }
 
 export function portalTests(device, { comparison }) {
@@ -145,7 +149,7 @@ export function portalTests(device, { comparison }) {
       answer = nextCaptchaAnswer(page);
       await page.getByRole('button', { name: '看不清，换一张验证码' }).click();
       const fresh = await answer;
-      assert.notEqual(await page.locator('#captcha-image').getAttribute('src'), oldImage);
+      await page.waitForFunction((old) => document.getElementById('captcha-image').getAttribute('src') !== old, oldImage);
 
       await page.getByLabel('用户名').fill('110000000001');
       await page.getByLabel('密码', { exact: true }).fill('Wrong@2026');
@@ -201,7 +205,8 @@ export function portalTests(device, { comparison }) {
       await login(page, '110000000002');
       assert.match(await visibleText(dialog(page)), /没有查询到照片信息/);
       await inspect(page, 'certificate-no-photo', assert);
-      await dialog(page).getByRole('button', { name: '确定' }).click();
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), '确定', 'the prompt takes the focus');
+      await page.keyboard.press('Enter');
       await dialog(page).waitFor({ state: 'detached' });
       assert.match(await visibleText(page.locator('#photo-frame')), /没有查询到照片信息/);
       assert.match(await visibleText(page.locator('#photo-caption')), /剩余上传对比机会：1 次/);

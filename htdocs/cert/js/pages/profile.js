@@ -7,6 +7,7 @@ import { startMemberPage } from '../layout.js';
 import { bindContactsButtons, instituteContact } from '../contacts.js';
 import { clearFieldErrors, markEmptyRequired, setFieldError } from '../forms.js';
 import { displayValue, isMissing } from '../member.js';
+import { INCOMPLETE_MESSAGE } from '../steps.js';
 
 let member = await startMemberPage('profile');
 bindContactsButtons();
@@ -132,6 +133,6 @@ async function onSave(event) {
 render();
 form.addEventListener('submit', onSave);
 if (member.missing_required.length > 0) {
-  showNotice(notice, 'warn', '请您先将基础信息中的必填信息补充完整...',
+  showNotice(notice, 'warn', INCOMPLETE_MESSAGE,
     '标有“待补充”的信息项尚未填写。');
 }
