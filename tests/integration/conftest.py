@@ -116,8 +116,12 @@ class Httpd:
             return rc
         deadline = time.time() + 15
         ready = 0
+        started = False
         while time.time() < deadline:
-            if self.exited():
+            # `-k start` returns before the detached parent writes its pid
+            # file: gone means exited only once it has been there.
+            started = started or not self.exited()
+            if started and self.exited():
                 return 1
             # Ready once fresh connections (reaching the different children)
             # get an answer from the database: the children have opened

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "cc_unit.h"
 #include <jpeglib.h>
 #include <apr_general.h>
 #include <apr_strings.h>
@@ -15,7 +17,6 @@
 
 #define PIXELS (CC_CAPTCHA_WIDTH * CC_CAPTCHA_HEIGHT)
 
-static apr_pool_t *pool;
 
 typedef struct decoded {
     int width, height, components;
@@ -156,8 +157,6 @@ static void typed_answers_are_normalised(void **state)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_captcha_is_a_jpeg_of_its_answer),
         cmocka_unit_test(the_alphabet_has_no_lookalikes),
@@ -167,8 +166,5 @@ int main(void)
         cmocka_unit_test(answers_use_the_whole_alphabet),
         cmocka_unit_test(typed_answers_are_normalised),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return failed;
+    return CC_UNIT_RUN(tests);
 }

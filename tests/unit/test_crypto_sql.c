@@ -4,13 +4,14 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "cc_unit.h"
 #include <apr_general.h>
 #include <apr_strings.h>
 
 #include "cc_crypto.h"
 #include "cc_sql.h"
 
-static apr_pool_t *pool;
 
 static void sha256_matches_the_standard_vector(void **state)
 {
@@ -83,8 +84,6 @@ static void migration_file_names(void **state)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sha256_matches_the_standard_vector),
         cmocka_unit_test(hmac_matches_rfc4231_case_2),
@@ -94,8 +93,5 @@ int main(void)
         cmocka_unit_test(id_token_follows_the_dialect),
         cmocka_unit_test(migration_file_names),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return failed;
+    return CC_UNIT_RUN(tests);
 }

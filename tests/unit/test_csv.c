@@ -1,29 +1,9 @@
 /* Unit tests for cc_csv: the members import's parser and the export's quoting. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "cc_unit.h"
 
 #include <string.h>
-#include <apr_general.h>
 
 #include "cc_csv.h"
-
-static apr_pool_t *pool;
-
-static int setup(void **state)
-{
-    apr_initialize();
-    return apr_pool_create(&pool, NULL) == APR_SUCCESS ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
-}
 
 static apr_array_header_t *parse_ok(const char *text)
 {
@@ -113,5 +93,5 @@ int main(void)
         cmocka_unit_test(test_malformed_quotes_name_their_line),
         cmocka_unit_test(test_fields_are_quoted_only_when_needed),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return CC_UNIT_RUN(tests);
 }

@@ -6,13 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "cc_unit.h"
 #include <apr_general.h>
 #include <apr_strings.h>
 
 #include "cc_face_protocol.h"
 #include "cc_photo_compare.h"
 
-static apr_pool_t *pool;
 
 static void request_round_trips(void **state)
 {
@@ -126,8 +127,6 @@ static void undecodable_photos_are_refused(void **state)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(request_round_trips),
         cmocka_unit_test(response_round_trips),
@@ -137,8 +136,5 @@ int main(void)
         cmocka_unit_test(the_same_photograph_scores_high_and_others_low),
         cmocka_unit_test(undecodable_photos_are_refused),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return failed;
+    return CC_UNIT_RUN(tests);
 }

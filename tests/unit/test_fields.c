@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "cc_unit.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <apr_general.h>
@@ -16,20 +18,6 @@
 #define TODAY "2024-06-15"
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static apr_pool_t *pool;
-
-static int setup(void **state)
-{
-    apr_initialize();
-    return apr_pool_create(&pool, NULL) == APR_SUCCESS ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
-}
 
 /* ------------------------------------------------------------------ UTF-8 */
 
@@ -684,5 +672,5 @@ int main(void)
         cmocka_unit_test(test_id_number_flow),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return CC_UNIT_RUN(tests);
 }

@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "cc_unit.h"
 #include <apr_base64.h>
 #include <apr_general.h>
 #include <apr_strings.h>
@@ -11,7 +13,6 @@
 #include "cc_fields.h"
 #include "cc_mail.h"
 
-static apr_pool_t *pool;
 
 static cc_mail sample(void)
 {
@@ -199,8 +200,6 @@ static void masked_addresses_keep_the_domain(void **state)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_message_has_every_header),
         cmocka_unit_test(the_chinese_subject_is_rfc2047_encoded),
@@ -211,8 +210,5 @@ int main(void)
         cmocka_unit_test(addresses),
         cmocka_unit_test(masked_addresses_keep_the_domain),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return failed;
+    return CC_UNIT_RUN(tests);
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cc_unit.h"
+
 #include <string.h>
 
 #include <apr_general.h>
@@ -15,7 +17,6 @@
 
 #define BODY_CAPACITY (64 * 1024)
 
-static apr_pool_t *pool;
 
 /* A body built piece by piece; binary pieces may hold NUL bytes. */
 typedef struct body {
@@ -341,44 +342,25 @@ static void test_find_by_name(void **state)
     assert_null(cc_multipart_find(r.parts, "A"));
 }
 
-static int setup(void **state)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
-}
-
-static int clear_pool(void **state)
-{
-    apr_pool_clear(pool);
-    return 0;
-}
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_chromium_body, clear_pool),
-        cmocka_unit_test_teardown(test_wx_upload_file_body, clear_pool),
-        cmocka_unit_test_teardown(test_quoted_boundary_preamble_epilogue_padding, clear_pool),
-        cmocka_unit_test_teardown(test_boundary_length_limit, clear_pool),
-        cmocka_unit_test_teardown(test_bad_content_types, clear_pool),
-        cmocka_unit_test_teardown(test_missing_closing_boundary, clear_pool),
-        cmocka_unit_test_teardown(test_boundary_not_in_body, clear_pool),
-        cmocka_unit_test_teardown(test_bare_lf_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_header_block_limit, clear_pool),
-        cmocka_unit_test_teardown(test_unterminated_headers, clear_pool),
-        cmocka_unit_test_teardown(test_part_without_disposition, clear_pool),
-        cmocka_unit_test_teardown(test_filename_parameters, clear_pool),
-        cmocka_unit_test_teardown(test_part_count_limit, clear_pool),
-        cmocka_unit_test_teardown(test_find_by_name, clear_pool),
+        cmocka_unit_test_teardown(test_chromium_body, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_wx_upload_file_body, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_quoted_boundary_preamble_epilogue_padding, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_boundary_length_limit, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_bad_content_types, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_missing_closing_boundary, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_boundary_not_in_body, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_bare_lf_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_header_block_limit, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_unterminated_headers, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_part_without_disposition, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_filename_parameters, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_part_count_limit, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_find_by_name, cc_unit_clear_pool),
     };
 
-    return cmocka_run_group_tests_name("multipart", tests, setup, teardown);
+    return CC_UNIT_RUN(tests);
 }

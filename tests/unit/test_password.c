@@ -4,13 +4,14 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "cc_unit.h"
 #include <apr_general.h>
 
 #include "cc_password.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static apr_pool_t *pool;
 
 static const char member_no[] = "110000000001";
 static const char id_number[] = "11010119900307123X";
@@ -98,8 +99,6 @@ static void code_shape(void **state)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(acceptable_passwords_pass),
         cmocka_unit_test(each_rule_has_its_message),
@@ -107,8 +106,5 @@ int main(void)
         cmocka_unit_test(reset_codes_are_six_random_digits),
         cmocka_unit_test(code_shape),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return failed;
+    return CC_UNIT_RUN(tests);
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cc_unit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,6 @@
 #define CC_SRCDIR "."
 #endif
 
-static apr_pool_t *pool;
 static cc_photo_rules rules;
 
 /* What to draw and how to encode it. */
@@ -571,48 +572,35 @@ static void test_all_problems_are_reported_together(void **state)
 
 static int setup(void **state)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     cc_photo_rules_default(&rules);
-    return 0;
+    return cc_unit_setup(state);
 }
 
-static int teardown(void **state)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
-}
 
-static int clear_pool(void **state)
-{
-    apr_pool_clear(pool);
-    return 0;
-}
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_valid_photo_passes, clear_pool),
-        cmocka_unit_test_teardown(test_progressive_photo_passes, clear_pool),
-        cmocka_unit_test_teardown(test_off_white_background_passes, clear_pool),
-        cmocka_unit_test_teardown(test_demo_photos_pass, clear_pool),
-        cmocka_unit_test_teardown(test_size_bounds_are_inclusive, clear_pool),
-        cmocka_unit_test_teardown(test_size_just_outside_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_wrong_dimensions_are_refused, clear_pool),
-        cmocka_unit_test_teardown(test_huge_header_is_refused_quickly, clear_pool),
-        cmocka_unit_test_teardown(test_density_edges, clear_pool),
-        cmocka_unit_test_teardown(test_unknown_density_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_exif_density_is_read, clear_pool),
-        cmocka_unit_test_teardown(test_greyscale_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_cmyk_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_coloured_backgrounds_are_refused, clear_pool),
-        cmocka_unit_test_teardown(test_truncated_scan_is_corrupt, clear_pool),
-        cmocka_unit_test_teardown(test_scan_flood_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_non_jpeg_is_refused, clear_pool),
-        cmocka_unit_test_teardown(test_soi_then_garbage_is_corrupt, clear_pool),
-        cmocka_unit_test_teardown(test_all_problems_are_reported_together, clear_pool),
+        cmocka_unit_test_teardown(test_valid_photo_passes, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_progressive_photo_passes, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_off_white_background_passes, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_demo_photos_pass, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_size_bounds_are_inclusive, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_size_just_outside_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_wrong_dimensions_are_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_huge_header_is_refused_quickly, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_density_edges, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_unknown_density_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_exif_density_is_read, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_greyscale_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_cmyk_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_coloured_backgrounds_are_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_truncated_scan_is_corrupt, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_scan_flood_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_non_jpeg_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_soi_then_garbage_is_corrupt, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_all_problems_are_reported_together, cc_unit_clear_pool),
     };
 
-    return cmocka_run_group_tests_name("photo_rules", tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, cc_unit_teardown);
 }

@@ -4,12 +4,13 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "cc_unit.h"
 #include <jansson.h>
 #include <apr_general.h>
 
 #include "cc_sms.h"
 
-static apr_pool_t *pool;
 
 static void the_body_carries_the_code_and_text(void **state)
 {
@@ -50,15 +51,10 @@ static void mobiles_are_masked_in_the_middle(void **state)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_body_carries_the_code_and_text),
         cmocka_unit_test(the_signature_is_hmac_of_timestamp_dot_body),
         cmocka_unit_test(mobiles_are_masked_in_the_middle),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return failed;
+    return CC_UNIT_RUN(tests);
 }
