@@ -7,7 +7,6 @@
 #include "cc_crypto.h"
 #include "cc_db.h"
 #include "cc_http.h"
-#include "cc_text.h"
 
 const cc_statement cc_review_statements[] = {
     /* Oldest upload first; at most a page of the queue. */

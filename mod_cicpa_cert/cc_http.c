@@ -152,6 +152,10 @@ int cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
     const unsigned char *body;
     apr_size_t len;
     int is_json = cc_media_type_is(r, "application/json");
+    if (!cc_request_has_body(r)) {
+        *params = apr_table_make(r->pool, 1); /* e.g. a bare POST /logout */
+        return OK;
+    }
     if (!is_json && !cc_media_type_is(r, "application/x-www-form-urlencoded")) {
         cc_send_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                       "请以 application/json 或 application/x-www-form-urlencoded 提交");

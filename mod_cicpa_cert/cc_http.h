@@ -23,8 +23,9 @@ int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data,
                  apr_size_t *len);
 
 /* Reads JSON-object or form-urlencoded parameters (string values) from the
- * body into *params. Returns OK or an error status after sending a JSON
- * error (400 malformed, 413 too large, 415 other media types). */
+ * body into *params; no body at all gives no parameters. Returns OK or an
+ * error status after sending a JSON error (400 malformed, 413 too large,
+ * 415 other media types). */
 int cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params);
 
 /* The query string's parameters (an empty table when there is none). */

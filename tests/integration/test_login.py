@@ -125,3 +125,11 @@ def test_session_rows_store_only_a_hash_of_the_token(member1, db):
     hashes = [row[0] for row in db.query("SELECT token_hash FROM sessions")]
     assert member1.token not in hashes
     assert all(len(h) == 64 for h in hashes)
+
+
+def test_logout_without_a_body_works_for_the_mini_program(api):
+    import requests
+    assert api.login("110000000002").status_code == 200
+    r = requests.post(api.url("/logout"), headers=api.bearer())
+    assert r.status_code == 200
+    assert requests.get(api.url("/me"), headers=api.bearer()).status_code == 401

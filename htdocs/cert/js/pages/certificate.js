@@ -69,8 +69,10 @@ byId('download-button').addEventListener('click', onDownload);
 
 // As in the guide, a member whose photo cannot be shown is told so first
 // (没有查询到照片信息 / 获取照片信息失败, 【确定】).
+// A photo the institute turned down at the on-site review says why.
+const reviewNote = member.photo.review_note ? [`注协审核意见：${member.photo.review_note}`] : [];
 if (member.photo.message) {
   alertDialog('提示', member.photo.message, {
-    details: member.next_step === 'upload_photo' ? step.details : ['请稍后刷新页面重试。'],
+    details: member.next_step === 'upload_photo' ? [...reviewNote, ...step.details] : ['请稍后刷新页面重试。'],
   });
 }
