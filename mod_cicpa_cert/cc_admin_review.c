@@ -61,19 +61,13 @@ int cc_admin_review_queue(cc_admin_ctx *ctx)
 int cc_admin_upload(cc_admin_ctx *ctx)
 {
     const char *args[] = { ctx->arg, CC_SCOPE_ARGS(ctx) };
-    apr_array_header_t *rows = cc_db_select(ctx->api.r, ctx->api.dbd, "cc_review_upload", 3, args);
-    if (rows == NULL || rows->nelts == 0) {
-        return cc_api_fail(&ctx->api, rows ? HTTP_NOT_FOUND : HTTP_SERVICE_UNAVAILABLE);
+    unsigned char *jpeg;
+    apr_size_t len;
+    int status = cc_db_select_jpeg(ctx->api.r, ctx->api.dbd, "cc_review_upload", 3, args, &jpeg, &len);
+    if (status != OK) {
+        return cc_api_fail(&ctx->api, status);
     }
-    const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
-    unsigned char *jpeg = apr_palloc(ctx->api.r->pool, apr_base64_decode_len(b64));
-    int len = apr_base64_decode_binary(jpeg, b64);
-    ap_set_content_type(ctx->api.r, "image/jpeg");
-    ap_set_content_length(ctx->api.r, len);
-    if (!ctx->api.r->header_only) {
-        ap_rwrite(jpeg, len, ctx->api.r);
-    }
-    return OK;
+    return cc_send_jpeg(ctx->api.r, jpeg, len, "private, no-store");
 }
 
 /* One decision on a member's photo, run in a transaction. */

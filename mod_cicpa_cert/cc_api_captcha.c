@@ -48,17 +48,6 @@ static int store(cc_api_ctx *ctx, const char *id, const char *answer)
     return cc_db_exec(r, ctx->dbd, "cc_captcha_insert", 3, args) == 1 ? OK : HTTP_SERVICE_UNAVAILABLE;
 }
 
-static int send_jpeg(request_rec *r, const cc_captcha *captcha)
-{
-    ap_set_content_type(r, "image/jpeg");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_set_content_length(r, captcha->jpeg_len);
-    if (!r->header_only) {
-        ap_rwrite(captcha->jpeg, (int)captcha->jpeg_len, r);
-    }
-    return OK;
-}
-
 static const char *data_uri(request_rec *r, const cc_captcha *captcha)
 {
     char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)captcha->jpeg_len));
@@ -87,7 +76,7 @@ int cc_api_captcha(cc_api_ctx *ctx)
     }
     const char *format = apr_table_get(cc_query_params(r), "format");
     if (format != NULL && strcmp(format, "image") == 0) {
-        return send_jpeg(r, &captcha);
+        return cc_send_jpeg(r, captcha.jpeg, captcha.jpeg_len, "no-store");
     }
     return cc_send_json(r, HTTP_OK, json_pack("{s:s, s:s, s:i}", "captcha_id", id,
                                               "image", data_uri(r, &captcha),

@@ -1,6 +1,5 @@
 /* GET /me and GET /me/photo. */
 #include <string.h>
-#include <apr_base64.h>
 
 #include "cc_api.h"
 #include "cc_db.h"
@@ -114,17 +113,7 @@ int cc_api_me(cc_api_ctx *ctx)
 int cc_api_load_photo(cc_api_ctx *ctx, unsigned char **jpeg, apr_size_t *len)
 {
     const char *args[] = { ctx->session->member_no };
-    apr_array_header_t *rows = cc_db_select(ctx->r, ctx->dbd, "cc_photo_get", 1, args);
-    if (rows == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    if (rows->nelts == 0) {
-        return HTTP_NOT_FOUND;
-    }
-    const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
-    *jpeg = apr_palloc(ctx->r->pool, apr_base64_decode_len(b64));
-    *len = (apr_size_t)apr_base64_decode_binary(*jpeg, b64);
-    return *len > 0 ? OK : HTTP_SERVICE_UNAVAILABLE;
+    return cc_db_select_jpeg(ctx->r, ctx->dbd, "cc_photo_get", 1, args, jpeg, len);
 }
 
 int cc_api_photo_error(cc_api_ctx *ctx, int status)
@@ -146,11 +135,5 @@ int cc_api_me_photo(cc_api_ctx *ctx)
     if (status != OK) {
         return cc_api_photo_error(ctx, status);
     }
-    ap_set_content_type(ctx->r, "image/jpeg");
-    apr_table_setn(ctx->r->headers_out, "Cache-Control", "private, max-age=0");
-    ap_set_content_length(ctx->r, len);
-    if (!ctx->r->header_only) {
-        ap_rwrite(jpeg, (int)len, ctx->r);
-    }
-    return OK;
+    return cc_send_jpeg(ctx->r, jpeg, len, "private, max-age=0");
 }

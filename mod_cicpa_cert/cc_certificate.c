@@ -1,5 +1,4 @@
 #include <string.h>
-#include <apr_base64.h>
 
 #include "cc_audit.h"
 #include "cc_certificate.h"
@@ -223,15 +222,5 @@ int cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *ce
                          unsigned char **jpeg, apr_size_t *len)
 {
     const char *args[] = { cert->member_no, cert->photo_sha256 };
-    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_cert_photo", 2, args);
-    if (rows == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    if (rows->nelts == 0) {
-        return HTTP_NOT_FOUND;
-    }
-    const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
-    *jpeg = apr_palloc(r->pool, apr_base64_decode_len(b64));
-    *len = (apr_size_t)apr_base64_decode_binary(*jpeg, b64);
-    return *len > 0 ? OK : HTTP_SERVICE_UNAVAILABLE;
+    return cc_db_select_jpeg(r, dbd, "cc_cert_photo", 2, args, jpeg, len);
 }

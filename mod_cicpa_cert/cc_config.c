@@ -161,9 +161,8 @@ static const char *set_colour(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-/* A whole number within [min, max]; NULL or an error naming the directive. */
-static const char *parse_bounded(cmd_parms *cmd, const char *arg, apr_int64_t min,
-                                 apr_int64_t max, apr_int64_t *out)
+const char *cc_config_whole_number(cmd_parms *cmd, const char *arg, apr_int64_t min,
+                                   apr_int64_t max, apr_int64_t *out)
 {
     char *end = NULL;
     apr_int64_t v = apr_strtoi64(arg, &end, 10);
@@ -179,7 +178,7 @@ static const char *parse_bounded(cmd_parms *cmd, const char *arg, apr_int64_t mi
 static const char *set_lifetime(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_int64_t secs;
-    const char *err = parse_bounded(cmd, arg, 60, 30 * 24 * 3600, &secs);
+    const char *err = cc_config_whole_number(cmd, arg, 60, 30 * 24 * 3600, &secs);
     if (err == NULL) {
         conf_for(cmd, SET_LIFETIME)->session_lifetime = apr_time_from_sec(secs);
     }
@@ -189,7 +188,7 @@ static const char *set_lifetime(cmd_parms *cmd, void *dc, const char *arg)
 static const char *set_max_body(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_int64_t bytes;
-    const char *err = parse_bounded(cmd, arg, 1024, 1024 * 1024, &bytes);
+    const char *err = cc_config_whole_number(cmd, arg, 1024, 1024 * 1024, &bytes);
     if (err == NULL) {
         conf_for(cmd, SET_MAX_BODY)->max_body = (apr_size_t)bytes;
     }
@@ -221,7 +220,7 @@ static const char *set_login_flag(cmd_parms *cmd, void *dc, int flag)
 static const char *set_captcha_lifetime(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_int64_t secs;
-    const char *err = parse_bounded(cmd, arg, 30, 3600, &secs);
+    const char *err = cc_config_whole_number(cmd, arg, 30, 3600, &secs);
     if (err == NULL) {
         conf_for(cmd, SET_CAPTCHA_LIFETIME)->captcha_lifetime = (int)secs;
     }
@@ -232,7 +231,7 @@ static const char *set_captcha_lifetime(cmd_parms *cmd, void *dc, const char *ar
 static const char *set_login_window(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_int64_t secs;
-    const char *err = parse_bounded(cmd, arg, 10, 24 * 3600, &secs);
+    const char *err = cc_config_whole_number(cmd, arg, 10, 24 * 3600, &secs);
     if (err == NULL) {
         conf_for(cmd, SET_LOGIN_WINDOW)->login_window = (int)secs;
     }
@@ -243,7 +242,7 @@ static const char *set_max_failures(cmd_parms *cmd, void *dc, const char *arg)
 {
     int bit = (int)(apr_uintptr_t)cmd->info;
     apr_int64_t n;
-    const char *err = parse_bounded(cmd, arg, 1, 100000, &n);
+    const char *err = cc_config_whole_number(cmd, arg, 1, 100000, &n);
     if (err == NULL) {
         cc_server_conf *conf = conf_for(cmd, bit);
         *(bit == SET_LOGIN_MAX_FAILURES ? &conf->login_max_failures
@@ -252,26 +251,31 @@ static const char *set_max_failures(cmd_parms *cmd, void *dc, const char *arg)
     return err;
 }
 
-/* SMTP takes smtp:// or smtps://, the SMS gateway http:// or https://;
- * credentials belong in their own directives, never in the URL (curl
- * errors may quote it). */
-static const char *set_delivery_url(cmd_parms *cmd, void *dc, const char *arg)
+const char *cc_config_url(cmd_parms *cmd, const char *arg, const char *scheme, apr_uri_t *uri)
 {
-    int bit = (int)(apr_uintptr_t)cmd->info;
-    const char *scheme = bit == SET_SMTP_URL ? "smtp" : "http";
     apr_size_t n = strlen(scheme);
-    apr_uri_t uri;
-    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || uri.scheme == NULL
-        || strncasecmp(uri.scheme, scheme, n) != 0
-        || (uri.scheme[n] != '\0' && strcasecmp(uri.scheme + n, "s") != 0)
-        || uri.hostname == NULL || *uri.hostname == '\0') {
+    if (apr_uri_parse(cmd->pool, arg, uri) != APR_SUCCESS || uri->scheme == NULL
+        || strncasecmp(uri->scheme, scheme, n) != 0
+        || (uri->scheme[n] != '\0' && strcasecmp(uri->scheme + n, "s") != 0)
+        || uri->hostname == NULL || *uri->hostname == '\0') {
         return apr_psprintf(cmd->pool, "%s takes a %s:// or %ss:// URL with a host, not '%s'",
                             cmd->directive->directive, scheme, scheme, arg);
     }
-    if (uri.user != NULL || uri.password != NULL) {
-        return apr_psprintf(cmd->pool, "%s: put no credentials in the URL (use %s)",
-                            cmd->directive->directive,
-                            bit == SET_SMTP_URL ? "CicpaCertSmtpUser/CicpaCertSmtpPassword" : "CicpaCertSmsKey");
+    if (uri->user != NULL || uri->password != NULL) {
+        return apr_psprintf(cmd->pool, "%s: put no credentials in the URL (they have directives"
+                            " of their own; error messages may quote a URL)", cmd->directive->directive);
+    }
+    return NULL;
+}
+
+/* SMTP takes smtp:// or smtps://, the SMS gateway http:// or https://. */
+static const char *set_delivery_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    int bit = (int)(apr_uintptr_t)cmd->info;
+    apr_uri_t uri;
+    const char *err = cc_config_url(cmd, arg, bit == SET_SMTP_URL ? "smtp" : "http", &uri);
+    if (err != NULL) {
+        return err;
     }
     cc_server_conf *conf = conf_for(cmd, bit);
     *(bit == SET_SMTP_URL ? &conf->smtp_url : &conf->sms_url) = arg;

@@ -44,6 +44,13 @@ void *cc_server_conf_merge(apr_pool_t *p, void *base, void *add);
 
 cc_server_conf *cc_server_conf_get(const server_rec *s);
 
+/* For the directive setters of cc_config*.c: a whole number within
+ * [min, max], and a URL with a host whose scheme is scheme or scheme + "s"
+ * and no credentials. NULL, or an error naming the directive. */
+const char *cc_config_whole_number(cmd_parms *cmd, const char *arg, apr_int64_t min,
+                                   apr_int64_t max, apr_int64_t *out);
+const char *cc_config_url(cmd_parms *cmd, const char *arg, const char *scheme, apr_uri_t *uri);
+
 /* Checks every enabled server's settings and loads the font; logs and returns
  * !OK (stopping httpd) with the name of the faulty directive. */
 int cc_config_validate(apr_pool_t *pconf, server_rec *s);

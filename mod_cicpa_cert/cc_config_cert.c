@@ -63,9 +63,11 @@ const char *cc_cert_set_url(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_uri_t uri;
     apr_size_t n = strlen(arg);
-    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || uri.hostname == NULL
-        || uri.scheme == NULL || (strcmp(uri.scheme, "https") != 0 && strcmp(uri.scheme, "http") != 0)
-        || uri.query != NULL || uri.fragment != NULL || n == 0 || arg[n - 1] != '/') {
+    const char *err = cc_config_url(cmd, arg, "http", &uri);
+    if (err != NULL) {
+        return err;
+    }
+    if (uri.query != NULL || uri.fragment != NULL || n == 0 || arg[n - 1] != '/') {
         return apr_psprintf(cmd->pool, "%s takes an http(s) URL ending with '/' (the certificate id"
                             " follows it), not '%s'", cmd->directive->directive, arg);
     }
@@ -103,14 +105,12 @@ const char *cc_cert_set_seal(cmd_parms *cmd, void *dc, const char *code, const c
 const char *cc_cert_set_number(cmd_parms *cmd, void *dc, const char *arg)
 {
     const cc_cert_setting *d = cmd->info;
-    char *end = NULL;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-    if (end == arg || *end != '\0' || v < d->min || v > d->max) {
-        return apr_psprintf(cmd->pool, "%s takes a whole number from %d to %d, not '%s'",
-                            cmd->directive->directive, d->min, d->max, arg);
+    apr_int64_t v;
+    const char *err = cc_config_whole_number(cmd, arg, d->min, d->max, &v);
+    if (err == NULL) {
+        *(int *)((char *)cert_conf_for(cmd, d->bit) + d->offset) = (int)v;
     }
-    *(int *)((char *)cert_conf_for(cmd, d->bit) + d->offset) = (int)v;
-    return NULL;
+    return err;
 }
 
 const char *cc_cert_set_verify_photo(cmd_parms *cmd, void *dc, int flag)

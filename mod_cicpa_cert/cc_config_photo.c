@@ -59,26 +59,22 @@ static cc_photo_conf *photo_conf_for(cmd_parms *cmd, int bit)
 const char *cc_photo_set_number(cmd_parms *cmd, void *dc, const char *arg)
 {
     const cc_photo_number *d = cmd->info;
-    char *end = NULL;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-    if (end == arg || *end != '\0' || v < d->min || v > d->max) {
-        return apr_psprintf(cmd->pool, "%s takes a whole number from %d to %d, not '%s'",
-                            cmd->directive->directive, d->min, d->max, arg);
+    apr_int64_t v;
+    const char *err = cc_config_whole_number(cmd, arg, d->min, d->max, &v);
+    if (err == NULL) {
+        *(int *)((char *)photo_conf_for(cmd, d->bit) + d->offset) = (int)v;
     }
-    *(int *)((char *)photo_conf_for(cmd, d->bit) + d->offset) = (int)v;
-    return NULL;
+    return err;
 }
 
 const char *cc_photo_set_url(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_uri_t uri;
-    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || uri.hostname == NULL
-        || uri.scheme == NULL || (strcmp(uri.scheme, "http") != 0 && strcmp(uri.scheme, "https") != 0)) {
-        return apr_psprintf(cmd->pool, "%s takes an http:// or https:// URL, not '%s'",
-                            cmd->directive->directive, arg);
+    const char *err = cc_config_url(cmd, arg, "http", &uri);
+    if (err == NULL) {
+        photo_conf_for(cmd, SET_VERIFIER_URL)->verifier_url = arg;
     }
-    photo_conf_for(cmd, SET_VERIFIER_URL)->verifier_url = arg;
-    return NULL;
+    return err;
 }
 
 const char *cc_photo_set_key(cmd_parms *cmd, void *dc, const char *arg)

@@ -24,11 +24,10 @@ void cc_staff_conf_merge(cc_staff_conf *conf, const cc_staff_conf *add)
 
 const char *cc_staff_set_lifetime(cmd_parms *cmd, void *dc, const char *arg)
 {
-    char *end = NULL;
-    apr_int64_t secs = apr_strtoi64(arg, &end, 10);
-    if (end == arg || *end != '\0' || secs < 60 || secs > MAX_LIFETIME) {
-        return apr_psprintf(cmd->pool, "%s takes a whole number from 60 to %d, not '%s'",
-                            cmd->directive->directive, MAX_LIFETIME, arg);
+    apr_int64_t secs;
+    const char *err = cc_config_whole_number(cmd, arg, 60, MAX_LIFETIME, &secs);
+    if (err != NULL) {
+        return err;
     }
     cc_server_conf *conf = cc_server_conf_get(cmd->server);
     conf->enabled = 1;

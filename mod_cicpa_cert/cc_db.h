@@ -50,6 +50,13 @@ ap_dbd_t *cc_db_acquire(request_rec *r);
 apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label,
                                  int nargs, const char **args);
 
+/* Runs the SELECT labelled label whose first column is a base64 JPEG (how
+ * photos are stored). Returns OK with the decoded bytes, HTTP_NOT_FOUND when
+ * there is no row, or HTTP_SERVICE_UNAVAILABLE on a database error or a
+ * value that is not base64. */
+int cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+                      const char **args, unsigned char **jpeg, apr_size_t *len);
+
 /* Runs the INSERT/UPDATE/DELETE labelled label. Returns the number of rows
  * changed, or -1 on a database error (logged without the arguments). */
 int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label,

@@ -4,7 +4,6 @@
  * reached from here, for the demo and the tests; production points
  * CicpaCertFaceVerifierUrl at the real provider. */
 #include <string.h>
-#include <apr_base64.h>
 
 #include "cc_config.h"
 #include "cc_crypto.h"
@@ -44,17 +43,7 @@ static int reference_photo(request_rec *r, ap_dbd_t *dbd, const char *id_number,
                            unsigned char **jpeg, apr_size_t *len)
 {
     const char *args[] = { cc_sha256_hex(id_number, strlen(id_number), r->pool) };
-    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_reference_photo_get", 1, args);
-    if (rows == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    if (rows->nelts == 0) {
-        return HTTP_NOT_FOUND;
-    }
-    const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
-    *jpeg = apr_palloc(r->pool, apr_base64_decode_len(b64));
-    *len = (apr_size_t)apr_base64_decode_binary(*jpeg, b64);
-    return OK;
+    return cc_db_select_jpeg(r, dbd, "cc_reference_photo_get", 1, args, jpeg, len);
 }
 
 static cc_face_response compare(request_rec *r, ap_dbd_t *dbd, const cc_photo_conf *conf,

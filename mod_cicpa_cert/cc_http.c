@@ -44,6 +44,19 @@ int cc_send_error(request_rec *r, int status, const char *code, const char *mess
     return cc_send_error_with(r, status, code, message, NULL);
 }
 
+int cc_send_jpeg(request_rec *r, const unsigned char *jpeg, apr_size_t len,
+                 const char *cache_control)
+{
+    ap_set_content_type(r, "image/jpeg");
+    apr_table_setn(r->headers_out, "Cache-Control", cache_control);
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    ap_set_content_length(r, len);
+    if (!r->header_only) {
+        ap_rwrite(jpeg, (int)len, r);
+    }
+    return OK;
+}
+
 static int declared_length_too_large(request_rec *r, apr_size_t limit)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");

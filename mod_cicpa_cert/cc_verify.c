@@ -329,14 +329,7 @@ static int send_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert)
     if (status != OK) {
         return refuse(r, status, "database_unavailable", "系统繁忙，请稍后再试");
     }
-    ap_set_content_type(r, "image/jpeg");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
-    ap_set_content_length(r, len);
-    if (!r->header_only) {
-        ap_rwrite(jpeg, (int)len, r);
-    }
-    return OK;
+    return cc_send_jpeg(r, jpeg, len, "no-store");
 }
 
 /* 1 when the client may make another check now; else the 429 was sent. */
