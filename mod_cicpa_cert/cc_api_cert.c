@@ -74,6 +74,11 @@ static int gate(cc_api_ctx *ctx, const cc_member *m)
         return cc_send_error_with(ctx->r, HTTP_CONFLICT, "profile_incomplete",
                                   "请您先将基础信息中的必填信息补充完整...", extra);
     }
+    if (m->registration_until != 0 && m->registration_until <= apr_time_sec(apr_time_now())) {
+        json_object_set_new(extra, "institute", cc_api_institute_json(m->institute));
+        return cc_send_error_with(ctx->r, HTTP_CONFLICT, "registration_expired",
+                                  "您的会员注册有效期已过，请联系所属注协办理注册后再下载会员证", extra);
+    }
     json_decref(extra);
     return DECLINED;
 }
@@ -198,7 +203,7 @@ static int render_and_send(cc_api_ctx *ctx, const cc_member *m)
     cc_cert_data data = cert_data_of(ctx, m, jpeg, len);
     const cc_cert_request req = {
         &data, cc_sha256_hex(jpeg, len, ctx->r->pool), m->institute ? m->institute->code : "",
-        ctx->conf->cert.validity_days,
+        ctx->conf->cert.validity_days, m->registration_until,
     };
     cc_certificate *cert;
     status = cc_certificate_issue(ctx->r, ctx->dbd, &req, &cert);

@@ -90,12 +90,15 @@ json_t *cc_api_member_json(cc_api_ctx *ctx, const cc_member *m)
     for (int i = 0; i < absent->nelts; i++) {
         json_array_append_new(missing, json_string(APR_ARRAY_IDX(absent, i, const cc_field *)->key));
     }
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:s, s:s}",
+    json_t *registration = m->registration_until
+        ? json_string(cc_date_ymd(apr_time_from_sec(m->registration_until), p)) : json_null();
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:s, s:s}",
                      "member_no", m->member_no, "user_type", m->user_type,
                      "user_type_label", cc_user_type_label(m->user_type),
                      "fields", fields, "missing_required", missing,
                      "photo", photo_json(ctx, m), "compare_attempts_left", m->attempts_left,
                      "institute", cc_api_institute_json(m->institute),
+                     "registration_valid_until", registration,
                      "next_step", cc_member_next_step(m, p),
                      "csrf_token", ctx->session->csrf_token);
 }

@@ -122,6 +122,16 @@ typedef struct issue_job {
     int blocked;             /* the current one is suspended or revoked */
 } issue_job;
 
+/* The earlier of the two ends that are set (0: neither is). */
+static apr_int64_t valid_until(const cc_cert_request *req, apr_int64_t issued_at)
+{
+    apr_int64_t by_days = req->validity_days ? issued_at + (apr_int64_t)req->validity_days * DAY : 0;
+    if (req->registration_until == 0 || (by_days != 0 && by_days < req->registration_until)) {
+        return by_days;
+    }
+    return req->registration_until;
+}
+
 static cc_certificate *new_certificate(request_rec *r, const issue_job *job)
 {
     const cc_cert_data *d = job->req->data;
@@ -138,7 +148,7 @@ static cc_certificate *new_certificate(request_rec *r, const issue_job *job)
     c->institute = d->institute;
     c->issue_date = cc_date_ymd(now, r->pool);
     c->issued_at = apr_time_sec(now);
-    c->valid_until = job->req->validity_days ? c->issued_at + (apr_int64_t)job->req->validity_days * DAY : 0;
+    c->valid_until = valid_until(job->req, c->issued_at);
     c->status = "valid";
     c->status_reason = "";
     return c;

@@ -48,6 +48,7 @@ typedef struct cc_cert_request {
     const char *photo_sha256;
     const char *institute_code;  /* "" when the member has none */
     int validity_days;           /* CicpaCertValidityDays */
+    apr_int64_t registration_until; /* the member's registration end (Unix seconds), 0: none */
 } cc_cert_request;
 
 /* The member's certificate for what is printed: the current one when its

@@ -7,7 +7,8 @@
 
 const cc_statement cc_member_statements[] = {
     { "cc_member_get",
-      "SELECT user_type, photo_status, compare_attempts_used, review_note FROM members WHERE member_no = %s" },
+      "SELECT user_type, photo_status, compare_attempts_used, review_note, registration_valid_until"
+      " FROM members WHERE member_no = %s" },
     { "cc_member_fields",
       "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
       " f.member_editable, v.value"
@@ -114,6 +115,7 @@ int cc_member_load(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_memb
         m->attempts_left = 0;
     }
     m->review_note = row[3] ? row[3] : "";
+    m->registration_until = row[4] ? apr_atoi64(row[4]) : 0;
     int status = load_fields(r, dbd, m);
     if (status == OK) {
         status = cc_institute_find(r, dbd, cc_member_value(m, "institute"), &m->institute);

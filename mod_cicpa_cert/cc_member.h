@@ -28,6 +28,7 @@ typedef struct cc_member {
     const char *photo_status;  /* none | on_file | awaiting_review */
     int attempts_left;         /* paid comparisons left (CicpaCertCompareAttempts - used) */
     const char *review_note;   /* why staff rejected the uploaded photo, "" when none */
+    apr_int64_t registration_until; /* end of the annual registration (Unix seconds), 0: none */
     apr_array_header_t *fields;/* cc_field, in catalogue order */
     cc_institute *institute;   /* the member's institute, or NULL */
 } cc_member;

@@ -1,6 +1,7 @@
 /* cicpa-admin: database administration for mod_cicpa_cert through apr-util
  * DBD, so the same commands work on SQLite and PostgreSQL. */
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1007,6 +1008,43 @@ static int cmd_create_staff(admin_db *db, const char *login, const char *institu
     return 0;
 }
 
+/* The last second of DATE (YYYY-MM-DD, local time) as Unix seconds, so the
+ * date printed as 有效期至 is the date entered; -1 when it is no real date. */
+static apr_int64_t end_of_day(const char *date)
+{
+    struct tm tm = { 0 };
+    const char *rest = strptime(date, "%Y-%m-%d", &tm);
+    int year = tm.tm_year, month = tm.tm_mon, day = tm.tm_mday;
+    if (rest == NULL || *rest != '\0') {
+        return -1;
+    }
+    tm.tm_hour = 23;
+    tm.tm_min = 59;
+    tm.tm_sec = 59;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    /* mktime moves 02-30 to 03-02: a real date comes back unchanged. */
+    return tm.tm_year == year && tm.tm_mon == month && tm.tm_mday == day ? (apr_int64_t)t : -1;
+}
+
+/* Records the end of a member's annual registration ("none" clears it). */
+static int cmd_set_registration(admin_db *db, const char *member_no, const char *date)
+{
+    apr_int64_t until = strcmp(date, "none") == 0 ? 0 : end_of_day(date);
+    apr_dbd_prepared_t *stmt;
+    if (until < 0) {
+        return fail("not a date (YYYY-MM-DD or none)", date);
+    }
+    const char *args[] = { apr_psprintf(db->pool, "%" APR_INT64_T_FMT, until), member_no };
+    if (prepare(db, "UPDATE members SET registration_valid_until = CAST(%s AS BIGINT)"
+                    " WHERE member_no = %s", &stmt) != 0
+        || run_prepared(db, stmt, 2, args) != 0) {
+        return 1;
+    }
+    printf("registration of %s valid until %s\n", member_no, date);
+    return 0;
+}
+
 static int usage(void)
 {
     fputs("usage: cicpa-admin -d DRIVER -p PARAMS COMMAND [ARGS]\n"
@@ -1018,6 +1056,9 @@ static int usage(void)
           "  set-photo MEMBER FILE     store FILE as MEMBER's photo\n"
           "  set-reference-photo MEMBER FILE\n"
           "                            store FILE as the reference provider's photo of MEMBER's ID number\n"
+          "  set-registration MEMBER YYYY-MM-DD|none\n"
+          "                            the last day of MEMBER's annual registration: certificates end\n"
+          "                            then at the latest, and none is issued after it\n"
           "  revoke CERT REASON        revoke a certificate (CERT: its id or serial) for good; the\n"
           "                            verification page shows REASON, and the member gets no new one\n"
           "  suspend CERT              suspend a valid certificate (downloads stop until reinstated)\n"
@@ -1046,6 +1087,9 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 3 && strcmp(argv[0], "set-reference-photo") == 0) {
         return cmd_set_reference_photo(db, argv[1], argv[2]);
+    }
+    if (argc == 3 && strcmp(argv[0], "set-registration") == 0) {
+        return cmd_set_registration(db, argv[1], argv[2]);
     }
     if (argc == 3 && strcmp(argv[0], "revoke") == 0) {
         return cmd_revoke(db, argv[1], argv[2]);
