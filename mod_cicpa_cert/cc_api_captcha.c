@@ -5,6 +5,7 @@
 #include <apr_base64.h>
 
 #include "cc_api.h"
+#include "cc_rate.h"
 #include "cc_captcha.h"
 #include "cc_crypto.h"
 #include "cc_db.h"
@@ -55,10 +56,28 @@ static const char *data_uri(request_rec *r, const cc_captcha *captcha)
     return apr_pstrcat(r->pool, "data:image/jpeg;base64,", b64, NULL);
 }
 
+/* Each captcha costs a drawing and a row: a client gets CicpaCertCaptchaRate
+ * a minute (per httpd child). 1 when it may have one, else the 429 was sent. */
+static int within_rate(cc_api_ctx *ctx)
+{
+    int retry_after = 0;
+    const char *client = ctx->r->useragent_ip ? ctx->r->useragent_ip : "";
+    if (cc_rate_take(ctx->conf->captcha_limiter, client, apr_time_now(), &retry_after)) {
+        return 1;
+    }
+    apr_table_setn(ctx->r->err_headers_out, "Retry-After", apr_itoa(ctx->r->pool, retry_after));
+    cc_send_error_with(ctx->r, HTTP_TOO_MANY_REQUESTS, "too_many_requests", "请求过于频繁，请稍后再试",
+                       json_pack("{s:i}", "retry_after", retry_after));
+    return 0;
+}
+
 int cc_api_captcha(cc_api_ctx *ctx)
 {
     request_rec *r = ctx->r;
     cc_captcha captcha;
+    if (!within_rate(ctx)) {
+        return OK;
+    }
     const char *id = cc_random_token(ID_BYTES, r->pool);
     if (id == NULL || cc_captcha_create(&captcha, r->pool) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "captcha not drawn: random generator or libjpeg failed");

@@ -3,6 +3,7 @@
 #include <apr_uri.h>
 
 #include "cc_config.h"
+#include "cc_rate.h"
 #include "cc_mail.h"
 
 enum {
@@ -27,7 +28,8 @@ enum {
     SET_SMTP_USER = 1 << 18,
     SET_SMTP_PASSWORD = 1 << 19,
     SET_SMS_URL = 1 << 20,
-    SET_SMS_KEY = 1 << 21
+    SET_SMS_KEY = 1 << 21,
+    SET_CAPTCHA_RATE = 1 << 22
 };
 
 /* The largest secret read from a file:PATH value. */
@@ -46,6 +48,7 @@ void *cc_server_conf_create(apr_pool_t *p, server_rec *s)
     conf->max_body = 16 * 1024;
     conf->captcha = 1;
     conf->captcha_lifetime = 300;
+    conf->captcha_rate = 30;
     conf->login_max_failures = 5;
     conf->login_max_address_failures = 20;
     conf->login_window = 900;
@@ -76,6 +79,7 @@ void *cc_server_conf_merge(apr_pool_t *p, void *base_v, void *add_v)
     MERGE_FIELD(SET_MAX_BODY, max_body);
     MERGE_FIELD(SET_CAPTCHA, captcha);
     MERGE_FIELD(SET_CAPTCHA_LIFETIME, captcha_lifetime);
+    MERGE_FIELD(SET_CAPTCHA_RATE, captcha_rate);
     MERGE_FIELD(SET_CAPTCHA_TEST_HEADER, captcha_test_header);
     MERGE_FIELD(SET_LOGIN_MAX_FAILURES, login_max_failures);
     MERGE_FIELD(SET_LOGIN_MAX_ADDRESS_FAILURES, login_max_address_failures);
@@ -91,6 +95,7 @@ void *cc_server_conf_merge(apr_pool_t *p, void *base_v, void *add_v)
     cc_cert_conf_merge(&conf->cert, &add->cert, p);
     cc_staff_conf_merge(&conf->staff, &add->staff);
     conf->font = NULL;
+    conf->captcha_limiter = NULL;
     return conf;
 }
 
@@ -223,6 +228,16 @@ static const char *set_captcha_lifetime(cmd_parms *cmd, void *dc, const char *ar
     const char *err = cc_config_whole_number(cmd, arg, 30, 3600, &secs);
     if (err == NULL) {
         conf_for(cmd, SET_CAPTCHA_LIFETIME)->captcha_lifetime = (int)secs;
+    }
+    return err;
+}
+
+static const char *set_captcha_rate(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_int64_t n;
+    const char *err = cc_config_whole_number(cmd, arg, 1, 6000, &n);
+    if (err == NULL) {
+        conf_for(cmd, SET_CAPTCHA_RATE)->captcha_rate = (int)n;
     }
     return err;
 }
@@ -367,6 +382,8 @@ const command_rec cc_directives[] = {
                  "Login and password recovery need a captcha (GET /captcha)"),
     AP_INIT_TAKE1("CicpaCertCaptchaLifetime", set_captcha_lifetime, NULL, RSRC_CONF,
                   "Seconds a captcha may be answered (30..3600)"),
+    AP_INIT_TAKE1("CicpaCertCaptchaRate", set_captcha_rate, NULL, RSRC_CONF,
+                  "New captchas a minute per client address and httpd child (1..6000)"),
     AP_INIT_FLAG("CicpaCertCaptchaTestHeader", set_login_flag, (void *)SET_CAPTCHA_TEST_HEADER, RSRC_CONF,
                  "TESTS ONLY: send each captcha's answer in X-Captcha-Answer"),
     AP_INIT_TAKE1("CicpaCertLoginMaxFailures", set_max_failures, (void *)SET_LOGIN_MAX_FAILURES, RSRC_CONF,
@@ -442,6 +459,11 @@ static int validate_server(apr_pool_t *pconf, server_rec *s, cc_server_conf *con
         return !OK;
     }
     warn_about_login(s, conf);
+    conf->captcha_limiter = cc_rate_create(conf->captcha_rate, pconf);
+    if (conf->captcha_limiter == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "CicpaCertCaptchaRate: the rate limiter's mutex could not be created");
+        return !OK;
+    }
     conf->font = cc_font_load(conf->font_path, pconf, &err);
     if (conf->font == NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,

@@ -23,6 +23,8 @@ typedef struct cc_server_conf {
     cc_staff_conf staff;               /* institute staff administration (cc_config_staff.h) */
     int captcha;                       /* CicpaCertCaptcha: login and recovery need a captcha */
     int captcha_lifetime;              /* CicpaCertCaptchaLifetime, in seconds */
+    int captcha_rate;                  /* CicpaCertCaptchaRate: new captchas a minute per address */
+    struct cc_rate *captcha_limiter;   /* that limit, made at startup (per child) */
     int captcha_test_header;           /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
     int login_max_failures;            /* CicpaCertLoginMaxFailures: per member number in the window */
     int login_max_address_failures;    /* CicpaCertLoginMaxFailuresPerAddress: per client address */

@@ -30,6 +30,7 @@ TEST_CONF = """CicpaCertCaptcha On
 CicpaCertCaptchaTestHeader On
 CicpaCertLoginMaxFailures 100000
 CicpaCertLoginMaxFailuresPerAddress 100000
+CicpaCertCaptchaRate 6000
 """
 
 
@@ -160,6 +161,31 @@ class Httpd:
 
     def log_text(self):
         return "\n".join(self.log_since(0))
+
+
+def refused_startup(db, name, extra_conf=None, edit=None):
+    """Starts an httpd that a bad setting must stop: extra_conf, or edit(text)
+    applied to its rendered httpd.conf. Fails the test when it keeps running;
+    returns all it said (apache2's output, then its error log)."""
+    server = Httpd(db, name=name, extra_conf=extra_conf)
+    server.render()
+    if edit:
+        with open(server.conf) as f:
+            text = edit(f.read())
+        with open(server.conf, "w") as f:
+            f.write(text)
+    started = subprocess.run(["apache2", "-f", server.conf, "-k", "start"],
+                             capture_output=True, text=True)
+    output = started.stdout + started.stderr + server.log_text()
+    if started.returncode == 0:
+        # `-k start` can succeed before the detached parent refuses the
+        # configuration: give it a second to stop and say why.
+        time.sleep(1)
+        output += server.log_text()
+        running = not server.exited()
+        server.stop()
+        assert not running, "httpd kept running:\n" + output
+    return output
 
 
 @pytest.fixture(scope="session")

@@ -321,3 +321,24 @@ def test_password_never_set_is_sent_to_forgot_password(api, make_member, db):
         assert r.status_code == 401
         assert r.json()["error"] == {"code": "password_not_set",
                                      "message": "您尚未设置密码，请点击“忘记密码”设置密码"}
+
+
+# ------------------------------------------------------------ captcha rate
+
+@pytest.fixture(scope="module")
+def captcha_limited(db):
+    server = Httpd(db, name="captcha-limited", extra_conf="CicpaCertCaptchaRate 3\n")
+    assert server.start() == 0, server.log_text()
+    yield server
+    server.stop()
+
+
+def test_captchas_are_rate_limited_per_address(captcha_limited):
+    api = client(captcha_limited)
+    # One keep-alive connection stays with one child, whose limiter counts.
+    answers = [api.http.get(api.url("/captcha")) for _ in range(4)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    refused = answers[-1]
+    assert refused.json()["error"]["code"] == "too_many_requests"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client(captcha_limited).http.get(api.url("/captcha")).status_code == 200

@@ -28,6 +28,7 @@ function testConf(gateway) {
   return [
     'CicpaCertCaptcha On',
     'CicpaCertCaptchaTestHeader On',
+    'CicpaCertCaptchaRate 6000',
     `CicpaCertSmsUrl ${gateway.url}`,
     `CicpaCertSmsKey ${SMS_KEY}`,
     '',
