@@ -119,7 +119,7 @@ int cc_media_type_is(request_rec *r, const char *type)
     return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* A JSON object whose values are strings, numbers or booleans -> table. */
+/* A JSON object whose values are strings, numbers, booleans or null (as "") -> table. */
 static int json_object_to_table(json_t *obj, apr_pool_t *p, apr_table_t *out)
 {
     const char *key;
@@ -133,7 +133,9 @@ static int json_object_to_table(json_t *obj, apr_pool_t *p, apr_table_t *out)
                                                  (apr_int64_t)json_integer_value(value)));
         } else if (json_is_boolean(value)) {
             apr_table_set(out, key, json_is_true(value) ? "1" : "0");
-        } else if (!json_is_null(value)) {
+        } else if (json_is_null(value)) {
+            apr_table_set(out, key, ""); /* {"mobile": null} clears, as "" does */
+        } else {
             return 0;
         }
     }

@@ -45,6 +45,20 @@ def upload_raw(api, data):
                          headers={**api.bearer(), "Content-Type": "image/jpeg"})
 
 
+def comparison(r, result, message):
+    """The body of upload answer r, checked to be a comparison with this
+    result and message."""
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["result"] == result
+    assert body["message"] == message
+    return body
+
+
+def get_me(api):
+    return requests.get(api.url("/me"), headers=api.bearer()).json()
+
+
 def attempts_used(db, member_no):
     return db.query("SELECT compare_attempts_used FROM members WHERE member_no = ?", member_no)[0][0]
 
@@ -97,12 +111,8 @@ def test_precheck_judges_by_content_not_name(fresh):
 
 
 def test_matching_upload_unlocks_the_download(fresh, db):
-    r = upload_multipart(fresh, photo(MATCH))
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["result"] == "match"
-    assert body["message"] == "比对成功，可以信息确认并下载会员证！"
-    me = requests.get(fresh.url("/me"), headers=fresh.bearer()).json()
+    comparison(upload_multipart(fresh, photo(MATCH)), "match", "比对成功，可以信息确认并下载会员证！")
+    me = get_me(fresh)
     assert me["next_step"] == "download"
     assert me["compare_attempts_left"] == 0
     assert requests.get(fresh.url("/me/photo"), headers=fresh.bearer()).content == photo(MATCH)
@@ -115,13 +125,9 @@ def test_matching_upload_unlocks_the_download(fresh, db):
 
 
 def test_no_match_sends_the_member_to_onsite_review(fresh, db):
-    r = upload_raw(fresh, photo(NO_MATCH))
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["result"] == "no_match"
-    assert body["message"] == "照片对比不成功，需要联系注协进行现场审核。"
+    body = comparison(upload_raw(fresh, photo(NO_MATCH)), "no_match", "照片对比不成功，需要联系注协进行现场审核。")
     assert body["institute"]["phone"]
-    me = requests.get(fresh.url("/me"), headers=fresh.bearer()).json()
+    me = get_me(fresh)
     assert me["next_step"] == "onsite_review"
     assert attempts_used(db, fresh.member_no) == 1
     kept = db.query("SELECT reason FROM photo_uploads WHERE member_no = ?", fresh.member_no)
@@ -232,7 +238,7 @@ def test_me_tells_a_missing_photo_from_one_that_cannot_be_fetched(api, make_memb
     number = make_member()
     db.query("DELETE FROM member_photos WHERE member_no = ?", number)
     assert api.login(number).status_code == 200
-    me = requests.get(api.url("/me"), headers=api.bearer()).json()
+    me = get_me(api)
     assert me["photo"]["status"] == "unavailable"
     assert me["photo"]["message"] == "获取照片信息失败"
     r = requests.get(api.url("/me/photo"), headers=api.bearer())

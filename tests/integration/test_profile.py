@@ -209,9 +209,10 @@ def test_required_field_left_empty_is_still_required(api, member):
     assert "必填" in error_of(r)["fields"]["mobile"]
 
 
-def test_optional_field_can_be_cleared(api, member, db):
+@pytest.mark.parametrize("empty", ["", None])
+def test_optional_field_can_be_cleared(api, member, db, empty):
     number = member()
-    r = put(api, {"position": ""})
+    r = put(api, {"position": empty})
     assert r.status_code == 200
     assert "position" not in stored(db, number)
     assert [f["value"] for f in r.json()["fields"] if f["key"] == "position"] == [""]

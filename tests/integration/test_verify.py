@@ -15,10 +15,9 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import ROOT, Httpd
+from conftest import ROOT, Httpd, refused_startup
 from pdftools import Pdf, run
 from test_certificate import DEMO_PHOTO, download
-from test_config import start_with
 
 NAME = "张明远"                       # demo member 110000000001, copied by make_member
 ID_NUMBER = "110101199003071233"      # ... and the ID number the page must never show
@@ -309,14 +308,11 @@ def test_checks_are_rate_limited_per_address(db):
     ("CicpaCertVerifyUrl https://cert.example.org/verify\n", "CicpaCertVerifyUrl"),
 ])
 def test_bad_proof_settings_stop_httpd(db, extra, directive):
-    running, output = start_with(db, "bad-proof", extra)
-    assert not running
-    assert directive in output
+    assert directive in refused_startup(db, "bad-proof", extra)
 
 
 def test_signing_is_required(db):
     def unsigned(text):
         return "\n".join(line for line in text.splitlines() if not line.startswith("CicpaCertSigning"))
-    running, output = start_with(db, "unsigned", None, edit=unsigned)
-    assert not running
+    output = refused_startup(db, "unsigned", edit=unsigned)
     assert "CicpaCertSigningCert and CicpaCertSigningKey are required" in output

@@ -2,16 +2,10 @@
  * wrote: qpdf --check, pdffonts, pdftotext and pdfimages (poppler). The
  * photo is made by ImageMagick. Also the ways cc_font_load and rendering
  * must fail: without crashing, with a reason. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <apr_file_io.h>
@@ -19,6 +13,7 @@
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 
+#include "cc_unit_files.h"
 #include "cc_cert_pdf.h"
 
 #ifndef CC_SRCDIR
@@ -29,9 +24,7 @@
 #define THREADS 4
 #define RENDERS_PER_THREAD 20
 
-static apr_pool_t *pool;
 static const cc_font *font;
-static char *workdir;
 static const unsigned char *photo;
 static apr_size_t photo_len;
 
@@ -49,37 +42,6 @@ static cc_cert_data member(const char *name, const char *member_no)
 }
 
 /* ---- helpers -------------------------------------------------------------- */
-
-/* Runs a shell command; returns its exit status and its stdout+stderr. */
-static int run(const char *command, char **output)
-{
-    FILE *pipe = popen(apr_pstrcat(pool, command, " 2>&1", NULL), "r");
-    apr_size_t len = 0, cap = 4096;
-    char *buf = apr_palloc(pool, cap);
-    size_t n;
-    int status;
-
-    assert_non_null(pipe);
-    while ((n = fread(buf + len, 1, cap - len - 1, pipe)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            char *bigger = apr_palloc(pool, cap * 2);
-
-            memcpy(bigger, buf, len);
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    buf[len] = '\0';
-    status = pclose(pipe);
-    *output = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static const char *work_path(const char *name)
-{
-    return apr_pstrcat(pool, workdir, "/", name, NULL);
-}
 
 static unsigned char *read_file(const char *path, apr_size_t *len)
 {
@@ -418,15 +380,10 @@ static void unshowable_text_fails_cleanly(void **state)
 
 static int setup(void **state)
 {
-    const char *err = NULL, *tmp;
+    const char *err = NULL;
     char *out;
 
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    if (apr_temp_dir_get(&tmp, pool) != APR_SUCCESS)
-        return -1;
-    workdir = apr_pstrcat(pool, tmp, "/test_cert_pdf.XXXXXX", NULL);
-    if (!mkdtemp(workdir))
+    if (cc_unit_setup(state) != 0 || cc_unit_workdir_create("test_cert_pdf") != 0)
         return -1;
     if (run(apr_pstrcat(pool, "convert -size 178x220 xc:white -fill '#2b3a55' "
                         "-draw 'circle 89,88 89,40' "
@@ -447,12 +404,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char *out;
-
-    run(apr_pstrcat(pool, "rm -rf '", workdir, "'", NULL), &out);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
+    cc_unit_workdir_remove();
+    return cc_unit_teardown(state);
 }
 
 int main(void)

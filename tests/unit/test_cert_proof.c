@@ -3,16 +3,10 @@
  * by the openssl command line), the PDF signer (byte ranges and placeholder
  * checked here and by OpenSSL's CMS_verify, the result by pdfsig and qpdf),
  * the seals, and the rate limiter. Keys come from scripts/make-demo-keys. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <apr_encode.h>
@@ -22,6 +16,7 @@
 #include <openssl/cms.h>
 #include <openssl/x509.h>
 
+#include "cc_unit_files.h"
 #include "cc_cert_pdf.h"
 #include "cc_cert_sign.h"
 #include "cc_crypto.h"
@@ -40,8 +35,6 @@
             "E7fG9hI1jK3lM5nO7pQ9rS1tU3vW5xY7zA9bC"
 #define NAME_SHA256 "5f1e0d7bf0e3a3b3c6d4d2c2f0f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c"
 
-static apr_pool_t *pool;
-static char *workdir;
 static const cc_sign_key *qr_key;
 static const cc_pdf_signer *signer;
 static const unsigned char *certificate;  /* a rendered, unsigned certificate */
@@ -52,37 +45,6 @@ static const cc_cert_claims claims = {
 };
 
 /* ---- helpers -------------------------------------------------------------- */
-
-/* Runs a shell command; returns its exit status and its stdout+stderr. */
-static int run(const char *command, char **output)
-{
-    FILE *pipe = popen(apr_pstrcat(pool, command, " 2>&1", NULL), "r");
-    apr_size_t len = 0, cap = 4096;
-    char *buf = apr_palloc(pool, cap);
-    size_t n;
-    int status;
-
-    assert_non_null(pipe);
-    while ((n = fread(buf + len, 1, cap - len - 1, pipe)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            char *bigger = apr_palloc(pool, cap * 2);
-
-            memcpy(bigger, buf, len);
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    buf[len] = '\0';
-    status = pclose(pipe);
-    *output = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static const char *work_path(const char *name)
-{
-    return apr_pstrcat(pool, workdir, "/", name, NULL);
-}
 
 static const char *write_file(const char *name, const void *data, apr_size_t len)
 {
@@ -518,15 +480,10 @@ static int render_certificate(void)
 
 static int setup(void **state)
 {
-    const char *err = NULL, *tmp;
+    const char *err = NULL;
     char *out;
 
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    if (apr_temp_dir_get(&tmp, pool) != APR_SUCCESS)
-        return -1;
-    workdir = apr_pstrcat(pool, tmp, "/test_cert_proof.XXXXXX", NULL);
-    if (!mkdtemp(workdir))
+    if (cc_unit_setup(state) != 0 || cc_unit_workdir_create("test_cert_proof") != 0)
         return -1;
     if (run(apr_pstrcat(pool, CC_SRCDIR "/scripts/make-demo-keys '", work_path("keys"), "'", NULL),
             &out) != 0) {
@@ -545,12 +502,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char *out;
-
-    run(apr_pstrcat(pool, "rm -rf '", workdir, "'", NULL), &out);
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return 0;
+    cc_unit_workdir_remove();
+    return cc_unit_teardown(state);
 }
 
 int main(void)

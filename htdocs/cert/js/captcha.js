@@ -2,6 +2,7 @@
 // image as a data: URL; the form sends captcha_id and the typed captcha back.
 // A captcha is single-use, so the form reloads it after every refused try.
 import { getJson } from './api.js';
+import { byId } from './dom.js';
 
 export class Captcha {
   constructor(image, refreshButton, input) {
@@ -29,4 +30,16 @@ export class Captcha {
   fields() {
     return { captcha_id: this.id, captcha: this.input.value.trim() };
   }
+
+  // The refusals that are about the captcha, for a form's errorInputs.
+  errorInputs() {
+    return { captcha_required: this.input, captcha_invalid: this.input };
+  }
+}
+
+// The page's captcha (#captcha-image, #captcha-refresh, #captcha), loaded at once.
+export function startCaptcha() {
+  const captcha = new Captcha(byId('captcha-image'), byId('captcha-refresh'), byId('captcha'));
+  captcha.reload();
+  return captcha;
 }

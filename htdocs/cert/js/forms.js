@@ -1,6 +1,7 @@
 // Per-field errors of a form: each input has a <p id="<input id>-error">
-// named by its aria-describedby, shown with the message and aria-invalid.
-import { byId } from './dom.js';
+// named by its aria-describedby, shown with the message and aria-invalid;
+// and one submit of a form, whose refusal is shown the same way.
+import { byId, clearNotice, showNotice } from './dom.js';
 
 export function setFieldError(input, message) {
   const error = byId(`${input.id}-error`);
@@ -32,4 +33,42 @@ export function markEmptyRequired(inputs, message = (name) => `请输入${name}`
     }
   }
   return first;
+}
+
+// Shows a refused request's message beside the input its code is about
+// (errorInputs: code → input), or else in the notice.
+function showRefusal(error, errorInputs, notice) {
+  const input = errorInputs[error.code];
+  if (input) {
+    setFieldError(input, error.message);
+    input.focus();
+  } else {
+    showNotice(notice, 'error', error.message);
+    notice.focus();
+  }
+}
+
+// Runs one submit of form: checks the required inputs, disables the button
+// (showing busyLabel, if any) while request runs and shows its refusal;
+// resolves with the answer, or null.
+export async function submitStep({ form, notice, inputs, errorInputs, button, busyLabel, request }) {
+  clearNotice(notice);
+  clearFieldErrors(form);
+  const empty = markEmptyRequired(inputs);
+  if (empty) {
+    empty.focus();
+    return null;
+  }
+  const idleLabel = button.textContent;
+  button.disabled = true;
+  button.textContent = busyLabel || idleLabel;
+  try {
+    return await request();
+  } catch (error) {
+    showRefusal(error, errorInputs, notice);
+    return null;
+  } finally {
+    button.disabled = false;
+    button.textContent = idleLabel;
+  }
 }

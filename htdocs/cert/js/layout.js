@@ -1,8 +1,9 @@
-// The frame every page shares (skip link, header, navigation, footer) and
+// The member pages' frame (frame.js's skip link, header and tabs, and a footer) and
 // the start of a page: public pages (login, password recovery) or member
 // pages, which need a session and load the member (GET /me) first.
 import { getJson, postJson, setCsrfToken } from './api.js';
 import { el } from './dom.js';
+import { pageTabs, prependFrame } from './frame.js';
 
 const LOGIN_PAGE = 'index.html';
 
@@ -11,23 +12,7 @@ const MEMBER_PAGES = [
   { id: 'profile', href: 'profile.html', label: '基本信息' },
 ];
 
-function header(sessionArea) {
-  return el('header', { class: 'site-header' },
-    el('div', { class: 'site-header__inner' },
-      el('a', { class: 'brand', href: sessionArea ? 'certificate.html' : LOGIN_PAGE },
-        el('img', { class: 'brand__emblem', src: 'img/emblem.svg', alt: '', width: 44, height: 44 }),
-        el('span', { class: 'brand__text' },
-          el('span', { class: 'brand__name' }, '中国注册会计师协会'),
-          el('span', { class: 'brand__sub' }, '行业管理信息系统 · 会员电子证书'))),
-      sessionArea));
-}
-
-function navigation(active) {
-  return el('nav', { class: 'tabs', 'aria-label': '主导航' },
-    el('div', { class: 'tabs__inner' }, MEMBER_PAGES.map((page) => el('a', {
-      class: 'tabs__link', href: page.href, 'aria-current': page.id === active ? 'page' : null,
-    }, page.label))));
-}
+const BRAND = { home: 'certificate.html', emblem: 'img/emblem.svg', sub: '行业管理信息系统 · 会员电子证书' };
 
 function footer() {
   return el('footer', { class: 'site-footer' },
@@ -49,10 +34,7 @@ function sessionArea(member) {
 }
 
 function frame(main, sessionNode, nav) {
-  main.id = 'main';
-  main.tabIndex = -1;
-  const top = [el('a', { class: 'skip-link', href: '#main' }, '跳到主要内容'), header(sessionNode), nav];
-  document.body.prepend(...top.filter(Boolean));
+  prependFrame(main, BRAND, sessionNode, nav);
   document.body.append(footer());
 }
 
@@ -78,6 +60,6 @@ export async function startMemberPage(active) {
     return new Promise(() => {});
   }
   setCsrfToken(member.csrf_token);
-  frame(main, sessionArea(member), navigation(active));
+  frame(main, sessionArea(member), pageTabs(MEMBER_PAGES, active));
   return member;
 }

@@ -3,6 +3,7 @@
 // /cert/admin/ beside the member portal and use its styles and helpers.
 import { createClient } from '../../js/api.js';
 import { el } from '../../js/dom.js';
+import { pageTabs, prependFrame } from '../../js/frame.js';
 
 export const staffApi = createClient('/cert/admin/api');
 
@@ -14,23 +15,7 @@ const STAFF_PAGES = [
   { id: 'audit', href: 'audit.html', label: '操作日志' },
 ];
 
-function header(sessionNode) {
-  return el('header', { class: 'site-header' },
-    el('div', { class: 'site-header__inner' },
-      el('a', { class: 'brand', href: sessionNode ? 'review.html' : LOGIN_PAGE },
-        el('img', { class: 'brand__emblem', src: '../img/emblem.svg', alt: '', width: 44, height: 44 }),
-        el('span', { class: 'brand__text' },
-          el('span', { class: 'brand__name' }, '中国注册会计师协会'),
-          el('span', { class: 'brand__sub' }, '会员电子证书 · 注协工作人员'))),
-      sessionNode));
-}
-
-function navigation(active) {
-  return el('nav', { class: 'tabs', 'aria-label': '主导航' },
-    el('div', { class: 'tabs__inner' }, STAFF_PAGES.map((page) => el('a', {
-      class: 'tabs__link', href: page.href, 'aria-current': page.id === active ? 'page' : null,
-    }, page.label))));
-}
+const BRAND = { home: 'review.html', emblem: '../img/emblem.svg', sub: '会员电子证书 · 注协工作人员' };
 
 async function logout() {
   try {
@@ -49,10 +34,7 @@ function sessionArea(staff) {
 
 function frame(sessionNode, nav) {
   const main = document.querySelector('main');
-  main.id = 'main';
-  main.tabIndex = -1;
-  const top = [el('a', { class: 'skip-link', href: '#main' }, '跳到主要内容'), header(sessionNode), nav];
-  document.body.prepend(...top.filter(Boolean));
+  prependFrame(main, BRAND, sessionNode, nav);
   return main;
 }
 
@@ -75,7 +57,7 @@ export async function startStaffPage(active) {
     return new Promise(() => {});
   }
   staffApi.setCsrfToken(staff.csrf_token);
-  frame(sessionArea(staff), navigation(active));
+  frame(sessionArea(staff), pageTabs(STAFF_PAGES, active));
   return staff;
 }
 

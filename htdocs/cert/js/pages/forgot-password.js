@@ -2,10 +2,10 @@
 // /password/forgot sends a one-time code to the mobile and/or e-mail on
 // file), then the code and a new password (POST /password/reset).
 import { postJson } from '../api.js';
-import { byId, el, showNotice, clearNotice } from '../dom.js';
+import { byId, el, showNotice } from '../dom.js';
 import { startPublicPage } from '../layout.js';
-import { Captcha } from '../captcha.js';
-import { clearFieldErrors, markEmptyRequired, setFieldError } from '../forms.js';
+import { startCaptcha } from '../captcha.js';
+import { clearFieldErrors, setFieldError, submitStep } from '../forms.js';
 
 startPublicPage();
 
@@ -14,56 +14,27 @@ const requestForm = byId('request-form');
 const resetForm = byId('reset-form');
 const memberNo = byId('member_no');
 const idNumber = byId('id_number');
-const captchaInput = byId('captcha');
 const code = byId('code');
 const newPassword = byId('new_password');
 const newPasswordAgain = byId('new_password_again');
-const captcha = new Captcha(byId('captcha-image'), byId('captcha-refresh'), captchaInput);
-captcha.reload();
+const captcha = startCaptcha();
 
 // Which input an error code is about, so its message appears beside it.
 const ERROR_INPUT = {
-  captcha_required: captchaInput,
-  captcha_invalid: captchaInput,
+  ...captcha.errorInputs(),
   invalid_code: code,
   weak_password: newPassword,
 };
 
-function showError(error) {
-  const input = ERROR_INPUT[error.code];
-  if (input) {
-    setFieldError(input, error.message);
-    input.focus();
-  } else {
-    showNotice(notice, 'error', error.message);
-    notice.focus();
-  }
-}
-
-// Runs one step: checks the required inputs, disables the button while the
-// request runs and shows its error; resolves with the answer or null.
-async function runStep(form, inputs, button, request) {
-  clearNotice(notice);
-  clearFieldErrors(form);
-  const empty = markEmptyRequired(inputs);
-  if (empty) {
-    empty.focus();
-    return null;
-  }
-  button.disabled = true;
-  try {
-    return await request();
-  } catch (error) {
-    showError(error);
-    return null;
-  } finally {
-    button.disabled = false;
-  }
+// One step of the page: a submit of form whose refusal is shown beside its
+// input or in the page's notice; resolves with the answer or null.
+function runStep(form, inputs, button, request) {
+  return submitStep({ form, notice, inputs, errorInputs: ERROR_INPUT, button, request });
 }
 
 requestForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const answer = await runStep(requestForm, [memberNo, idNumber, captchaInput], byId('request-submit'),
+  const answer = await runStep(requestForm, [memberNo, idNumber, captcha.input], byId('request-submit'),
     () => postJson('/password/forgot', {
       member_no: memberNo.value.trim(), id_number: idNumber.value.trim(), ...captcha.fields(),
     }));
