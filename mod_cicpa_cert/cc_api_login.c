@@ -60,12 +60,9 @@ static int usable(const char *s)
     return s && *s && strlen(s) <= MAX_LOGIN_FIELD;
 }
 
-/* Says why the login failed, after counting the failure against the login
- * name and the client address. */
-static int refuse(cc_api_ctx *ctx, const char *action, const char *counted_login,
-                  cc_login_result result)
+/* Says why the login failed (the attempt stays counted). */
+static int refuse(cc_api_ctx *ctx, const char *action, cc_login_result result)
 {
-    cc_throttle_count(ctx, action, counted_login);
     if (result == CC_LOGIN_NO_PASSWORD) {
         cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
                       "您尚未设置密码，请点击“忘记密码”设置密码");
@@ -86,7 +83,8 @@ int cc_login_guarded(cc_api_ctx *ctx, apr_table_t *params, const char *action,
         return status;
     }
     const char *counted = usable(login) ? login : NULL;
-    status = cc_throttle_check(ctx, action, counted, "登录失败次数过多");
+    cc_throttle_attempt attempt;
+    status = cc_throttle_take(ctx, action, counted, "登录失败次数过多", &attempt);
     if (status != OK) {
         return status;
     }
@@ -94,13 +92,15 @@ int cc_login_guarded(cc_api_ctx *ctx, apr_table_t *params, const char *action,
                              ? check(ctx, login, password, arg) : CC_LOGIN_WRONG;
     switch (result) {
     case CC_LOGIN_OK:
+        cc_throttle_withdraw(ctx, &attempt);
         cc_throttle_clear(ctx, action, login);
         return OK;
     case CC_LOGIN_DB_ERROR:
+        cc_throttle_withdraw(ctx, &attempt);
         cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
         return HTTP_SERVICE_UNAVAILABLE;
     default:
-        return refuse(ctx, action, counted, result);
+        return refuse(ctx, action, result);
     }
 }
 

@@ -242,10 +242,10 @@ int cc_api_password_forgot(cc_api_ctx *ctx)
         return OK;
     }
     const char *counted = usable(member_no) ? member_no : NULL;
-    if (cc_throttle_check(ctx, CC_THROTTLE_FORGOT, counted, "找回密码的请求过于频繁") != OK) {
+    cc_throttle_attempt attempt; /* every request counts, matching or not */
+    if (cc_throttle_take(ctx, CC_THROTTLE_FORGOT, counted, "找回密码的请求过于频繁", &attempt) != OK) {
         return OK;
     }
-    cc_throttle_count(ctx, CC_THROTTLE_FORGOT, counted);
     contacts c;
     if (load_contacts(ctx, counted ? member_no : "", &c) != OK) {
         return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
@@ -280,12 +280,14 @@ static int check_code(cc_api_ctx *ctx, const char *member_no, const char *code)
 {
     request_rec *r = ctx->r;
     const char *hash = NULL;
-    int status = cc_throttle_check(ctx, CC_THROTTLE_RESET, NULL, "验证码错误次数过多");
+    cc_throttle_attempt attempt; /* counts unless the code proves right */
+    int status = cc_throttle_take(ctx, CC_THROTTLE_RESET, NULL, "验证码错误次数过多", &attempt);
     if (status != OK) {
         return status;
     }
     if (usable(member_no) && cc_password_code_shape_ok(code)
         && take_try(ctx, member_no, &hash) != OK) {
+        cc_throttle_withdraw(ctx, &attempt);
         cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -293,11 +295,11 @@ static int check_code(cc_api_ctx *ctx, const char *member_no, const char *code)
      * of the answer does not tell whether a code exists. */
     int match = apr_password_validate(code, hash ? hash : cc_api_dummy_bcrypt) == APR_SUCCESS;
     if (!match || hash == NULL) {
-        cc_throttle_count(ctx, CC_THROTTLE_RESET, NULL);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "password reset refused: wrong, expired or spent code");
         cc_send_error(r, HTTP_BAD_REQUEST, "invalid_code", "验证码错误或已失效，请重新获取验证码");
         return HTTP_BAD_REQUEST;
     }
+    cc_throttle_withdraw(ctx, &attempt);
     return OK;
 }
 

@@ -3,6 +3,7 @@ own (captcha on, limits out of reach) and httpds of their own with small
 limits, reached from loopback addresses of their own (127.0.0.x) so that
 every test has a fresh address counter."""
 import base64
+import concurrent.futures
 import itertools
 import os
 import time
@@ -342,3 +343,21 @@ def test_captchas_are_rate_limited_per_address(captcha_limited):
     assert refused.json()["error"]["code"] == "too_many_requests"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert client(captcha_limited).http.get(api.url("/captcha")).status_code == 200
+
+
+def test_parallel_guesses_never_get_past_the_limit(limited, make_member):
+    """Each attempt is recorded before the limit is checked, so guesses sent
+    at once cannot all slip in before any of them counts."""
+    number = make_member()
+    guessers = [client(limited) for _ in range(12)]  # one loopback address each
+    captchas = [g.captcha() for g in guessers]
+
+    def guess(i):
+        captcha_id, answer = captchas[i]
+        return guessers[i].http.post(guessers[i].url("/login"), json={
+            "member_no": number, "password": WRONG, "captcha_id": captcha_id, "captcha": answer})
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        codes = [r.json()["error"]["code"] for r in pool.map(guess, range(12))]
+    assert codes.count("invalid_credentials") <= 3, codes
+    assert codes.count("invalid_credentials") + codes.count("too_many_attempts") == 12, codes
+    assert_locked(guessers[0].login(number))
