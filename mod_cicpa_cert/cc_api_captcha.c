@@ -4,6 +4,7 @@
 #include <string.h>
 #include <apr_base64.h>
 
+#include "cc_text.h"
 #include "cc_api.h"
 #include "cc_rate.h"
 #include "cc_captcha.h"
@@ -61,7 +62,7 @@ static const char *data_uri(request_rec *r, const cc_captcha *captcha)
 static int within_rate(cc_api_ctx *ctx)
 {
     int retry_after = 0;
-    const char *client = ctx->r->useragent_ip ? ctx->r->useragent_ip : "";
+    const char *client = cc_client_key(ctx->r->useragent_ip, ctx->r->pool);
     if (cc_rate_take(ctx->conf->captcha_limiter, client, apr_time_now(), &retry_after)) {
         return 1;
     }

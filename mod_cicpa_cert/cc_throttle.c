@@ -1,3 +1,4 @@
+#include "cc_text.h"
 #include "cc_db.h"
 #include "cc_http.h"
 #include "cc_throttle.h"
@@ -30,7 +31,7 @@ static const char *member_scope(request_rec *r, const char *action, const char *
 
 static const char *address_scope(request_rec *r, const char *action)
 {
-    return apr_pstrcat(r->pool, action, "-address:", r->useragent_ip ? r->useragent_ip : "", NULL);
+    return apr_pstrcat(r->pool, action, "-address:", cc_client_key(r->useragent_ip, r->pool), NULL);
 }
 
 /* Seconds until scope, with this attempt's event in it, is within max

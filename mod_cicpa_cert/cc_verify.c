@@ -336,7 +336,7 @@ static int send_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert)
 static int within_rate(request_rec *r, const cc_cert_conf *conf)
 {
     int retry_after = 0;
-    if (cc_rate_take(conf->rate, r->useragent_ip ? r->useragent_ip : "", apr_time_now(), &retry_after)) {
+    if (cc_rate_take(conf->rate, cc_client_key(r->useragent_ip, r->pool), apr_time_now(), &retry_after)) {
         return 1;
     }
     apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, retry_after));

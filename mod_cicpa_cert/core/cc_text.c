@@ -3,6 +3,7 @@
 #include "cc_fields.h"
 
 #include <string.h>
+#include <arpa/inet.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -126,4 +127,21 @@ const char *cc_date_ymd(apr_time_t t, apr_pool_t *p)
     apr_time_exp_lt(&tm, t ? t : apr_time_now());
     return apr_psprintf(p, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                         tm.tm_mday);
+}
+
+const char *cc_client_key(const char *ip, apr_pool_t *p)
+{
+    static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    unsigned char a[16];
+    if (ip == NULL) {
+        return "";
+    }
+    if (strchr(ip, ':') == NULL || inet_pton(AF_INET6, ip, a) != 1) {
+        return ip;
+    }
+    if (memcmp(a, v4_mapped, sizeof(v4_mapped)) == 0) {
+        return apr_psprintf(p, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+    }
+    return apr_psprintf(p, "%x:%x:%x:%x::/64", (a[0] << 8) | a[1], (a[2] << 8) | a[3],
+                        (a[4] << 8) | a[5], (a[6] << 8) | a[7]);
 }

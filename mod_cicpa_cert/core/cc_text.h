@@ -21,6 +21,12 @@ const char *cc_mask_middle(const char *s, apr_pool_t *p);
 const char *cc_content_disposition(const char *name_utf8,
                                    const char *ascii_fallback, apr_pool_t *p);
 
+/* The key under which a client address is rate-limited: an IPv4 address
+ * (also when mapped into IPv6) as it is, an IPv6 address as its /64 prefix,
+ * since one subscriber commonly holds a whole /64 and could rotate through
+ * it ("2001:db8:1:2::/64"). Anything else is returned unchanged; NULL -> "". */
+const char *cc_client_key(const char *ip, apr_pool_t *p);
+
 /* t's local date as YYYY-MM-DD; t == 0 means now (today's date). */
 const char *cc_date_ymd(apr_time_t t, apr_pool_t *p);
 

@@ -294,6 +294,30 @@ static void test_date_ymd_now(void **state)
         fail_msg("cc_date_ymd(0) gave %s, expected %s", got, want_before);
 }
 
+static void test_client_key(void **state)
+{
+    static const struct {
+        const char *ip;
+        const char *key;
+    } cases[] = {
+        { "203.0.113.7", "203.0.113.7" },
+        { "::ffff:203.0.113.7", "203.0.113.7" },
+        { "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64" },
+        { "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+        { "2001:DB8:0:0:1::", "2001:db8:0:0::/64" },
+        { "::1", "0:0:0:0::/64" },
+        { "not-an-address", "not-an-address" },
+        { "2001:db8:::1", "2001:db8:::1" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_string_equal(cc_client_key(cases[i].ip, pool), cases[i].key);
+    }
+    /* Two addresses of one /64 share a key; the next /64 does not. */
+    assert_string_equal(cc_client_key("2001:db8:1:2::a", pool), cc_client_key("2001:db8:1:2::b", pool));
+    assert_string_not_equal(cc_client_key("2001:db8:1:2::a", pool), cc_client_key("2001:db8:1:3::a", pool));
+    assert_string_equal(cc_client_key(NULL, pool), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_content_disposition),
         cmocka_unit_test(test_date_ymd),
         cmocka_unit_test(test_date_ymd_now),
+        cmocka_unit_test(test_client_key),
     };
 
     return CC_UNIT_RUN(tests);
