@@ -10,7 +10,9 @@ def run(*cmd):
 
 class Pdf:
     def __init__(self, data):
-        self.dir = tempfile.mkdtemp(prefix="cicpa-pdf-")
+        # Removed with the object: a full run checks hundreds of PDFs.
+        self._tmp = tempfile.TemporaryDirectory(prefix="cicpa-pdf-")
+        self.dir = self._tmp.name
         self.path = os.path.join(self.dir, "cert.pdf")
         with open(self.path, "wb") as f:
             f.write(data)

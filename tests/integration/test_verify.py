@@ -39,13 +39,13 @@ def certificate(api):
 
 def qr_text(pdf_bytes):
     """The QR code as zbarimg reads it from the page rendered at 200 dpi."""
-    folder = tempfile.mkdtemp(prefix="cicpa-qr-")
-    path = os.path.join(folder, "cert.pdf")
-    with open(path, "wb") as f:
-        f.write(pdf_bytes)
-    subprocess.run(["pdftoppm", "-r", "200", "-png", path, os.path.join(folder, "page")], check=True)
-    out = subprocess.run(["zbarimg", "-q", "--raw", os.path.join(folder, "page-1.png")],
-                         capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="cicpa-qr-") as folder:
+        path = os.path.join(folder, "cert.pdf")
+        with open(path, "wb") as f:
+            f.write(pdf_bytes)
+        subprocess.run(["pdftoppm", "-r", "200", "-png", path, os.path.join(folder, "page")], check=True)
+        out = subprocess.run(["zbarimg", "-q", "--raw", os.path.join(folder, "page-1.png")],
+                             capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 
@@ -211,14 +211,14 @@ def test_changing_one_byte_breaks_the_signature(api, make_member):
     assert "Signature is Valid" not in out
 
 
-def test_offline_claim_verifies_with_the_published_key_and_openssl(httpd, api, make_member):
+def test_offline_claim_verifies_with_the_published_key_and_openssl(httpd, api, make_member, tmp_path):
     number = member_api(api, make_member)
     url = qr_text(certificate(api))
     query = {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).items()}
     keys = requests.get(httpd.url + "/cert/verify/keys").json()
     key = next(k for k in keys["keys"] if k["kid"] == query["k"])
     assert key["current"] and key["crv"] == "Ed25519"
-    folder = tempfile.mkdtemp(prefix="cicpa-claim-")
+    folder = str(tmp_path)
 
     def verify(name):
         payload = "|".join(["cicpa-cert/1", query["k"], cert_id(url), number,
