@@ -11,7 +11,7 @@
 
 const cc_statement cc_staff_login_statements[] = {
     { "cc_staff_login_lookup",
-      "SELECT password_hash FROM staff WHERE login = %s" },
+      "SELECT password_hash FROM staff WHERE login = %s AND disabled = 0" },
     { NULL, NULL }
 };
 

@@ -862,6 +862,17 @@ static int cmd_import_members(admin_db *db, const char *file, const char *photo_
     return 0;
 }
 
+/* Unix seconds (as text) as "YYYY-MM-DD HH:MM:SS" UTC. */
+static const char *utc_text(const char *seconds, apr_pool_t *p)
+{
+    char when[32];
+    apr_size_t n;
+    apr_time_exp_t e;
+    apr_time_exp_gmt(&e, apr_time_from_sec(apr_atoi64(seconds)));
+    apr_strftime(when, &n, sizeof when, "%Y-%m-%d %H:%M:%S", &e);
+    return apr_pstrdup(p, when);
+}
+
 /* export-audit [--since YYYY-MM-DD]: the audit trail as CSV (UTC times).
  * Details are written with ID numbers masked (cc_audit's rule). */
 static int cmd_export_audit(admin_db *db, const char *since)
@@ -888,12 +899,7 @@ static int cmd_export_audit(admin_db *db, const char *since)
     printf("id,time_utc,actor,member_no,action,detail,client_ip\r\n");
     for (int i = 0; i < rows->nelts; i++) {
         const char **row = APR_ARRAY_IDX(rows, i, const char **);
-        char when[32];
-        apr_size_t n;
-        apr_time_exp_t e;
-        apr_time_exp_gmt(&e, apr_time_from_sec(apr_atoi64(row[1])));
-        apr_strftime(when, &n, sizeof when, "%Y-%m-%d %H:%M:%S", &e);
-        printf("%s,%s,%s,%s,%s,%s,%s\r\n", row[0], when, cc_csv_field(row[2], db->pool),
+        printf("%s,%s,%s,%s,%s,%s,%s\r\n", row[0], utc_text(row[1], db->pool), cc_csv_field(row[2], db->pool),
                cc_csv_field(row[3] ? row[3] : "", db->pool), cc_csv_field(row[4], db->pool),
                cc_csv_field(row[5], db->pool), cc_csv_field(row[6], db->pool));
     }
@@ -904,6 +910,7 @@ static int cmd_export_audit(admin_db *db, const char *since)
 
 #define BCRYPT_COST 10
 #define MAX_LOGIN_CHARS 32
+#define NATIONAL_INSTITUTE "00"  /* its staff see every member */
 
 /* Staff logins: letters, digits, '.', '_' and '-'. */
 static int login_ok(const char *login)
@@ -921,7 +928,7 @@ static int login_ok(const char *login)
 }
 
 /* The new password: asked twice on a terminal, else the first line of stdin. */
-static const char *read_new_password(apr_pool_t *p)
+static const char *read_new_password(const char *cmd, apr_pool_t *p)
 {
     char first[CC_PASSWORD_MAX_CHARS + 2], second[CC_PASSWORD_MAX_CHARS + 2];
     apr_size_t n1 = sizeof first, n2 = sizeof second;
@@ -931,7 +938,7 @@ static const char *read_new_password(apr_pool_t *p)
             return NULL;
         }
         if (strcmp(first, second) != 0) {
-            fail("create-staff", "the two passwords differ");
+            fail(cmd, "the two passwords differ");
             return NULL;
         }
         return apr_pstrdup(p, first);
@@ -952,6 +959,27 @@ static const char *bcrypt_hash(const char *password, apr_pool_t *p)
         return NULL;
     }
     return apr_pstrdup(p, hash);
+}
+
+/* The bcrypt hash of LOGIN's new password, read and held to the members'
+ * policy; NULL, once cmd has said why, when there is none. */
+static const char *new_password_hash(const char *cmd, const char *login, apr_pool_t *p)
+{
+    const char *password = read_new_password(cmd, p);
+    if (password == NULL) {
+        fail(cmd, "no password given");
+        return NULL;
+    }
+    const char *problem = cc_password_problem(password, login, NULL);
+    if (problem != NULL) {
+        fail(apr_pstrcat(p, cmd, ": weak password", NULL), problem);
+        return NULL;
+    }
+    const char *hash = bcrypt_hash(password, p);
+    if (hash == NULL) {
+        fail(cmd, "bcrypt hashing failed");
+    }
+    return hash;
 }
 
 typedef struct staff_account {
@@ -989,23 +1017,104 @@ static int cmd_create_staff(admin_db *db, const char *login, const char *institu
     if (!login_ok(login)) {
         return fail("create-staff", "LOGIN is 1-32 letters, digits, '.', '_' or '-'");
     }
-    const char *password = read_new_password(db->pool);
-    if (password == NULL) {
-        return fail("create-staff", "no password given");
-    }
-    const char *problem = cc_password_problem(password, login, NULL);
-    if (problem != NULL) {
-        return fail("create-staff: weak password", problem);
-    }
-    staff_account a = { login, institute, bcrypt_hash(password, db->pool) };
-    if (a.hash == NULL) {
-        return fail("create-staff", "bcrypt hashing failed");
-    }
-    if (db_in_transaction(db, insert_staff, &a) != 0) {
+    staff_account a = { login, institute, new_password_hash("create-staff", login, db->pool) };
+    if (a.hash == NULL || db_in_transaction(db, insert_staff, &a) != 0) {
         return 1;
     }
     printf("staff account %s of institute %s created\n", login, institute);
     return 0;
+}
+
+/* list-staff: every account, tab-separated under a header line. */
+static int cmd_list_staff(admin_db *db)
+{
+    apr_array_header_t *rows = select_rows(db, "SELECT login, institute, disabled, created_at"
+                                               " FROM staff ORDER BY institute, login", 0, NULL);
+    if (rows == NULL) {
+        return 1;
+    }
+    printf("login\tinstitute\trole\tdisabled\tcreated_utc\n");
+    for (int i = 0; i < rows->nelts; i++) {
+        const char **row = APR_ARRAY_IDX(rows, i, const char **);
+        printf("%s\t%s\t%s\t%s\t%s\n", row[0], row[1],
+               strcmp(row[1], NATIONAL_INSTITUTE) == 0 ? "national" : "provincial",
+               strcmp(row[2], "0") == 0 ? "no" : "yes", utc_text(row[3], db->pool));
+    }
+    return 0;
+}
+
+/* A change to an existing account: one column, perhaps the end of its
+ * sessions (so the change holds at once), and its audit entry. */
+typedef struct staff_change {
+    const char *login;         /* the account */
+    const char *set;           /* "column = <expression of one %s>" */
+    const char *value;         /* for that %s */
+    int end_sessions;          /* 1: every session of the account ends */
+    const char *action;        /* audit_log action */
+    const char *done;          /* what to print */
+} staff_change;
+
+static int change_staff(admin_db *db, void *arg)
+{
+    const staff_change *c = arg;
+    apr_dbd_prepared_t *update, *end, *audit;
+    const char *now = now_text(db->pool);
+    const char *update_args[] = { c->value, now, c->login }, *end_args[] = { c->login };
+    const char *audit_args[] = { now, c->action, apr_psprintf(db->pool, "{\"login\":\"%s\"}", c->login) };
+    if (prepare(db, apr_pstrcat(db->pool, "UPDATE staff SET ", c->set, ", updated_at = CAST(%s AS BIGINT)"
+                                          " WHERE login = %s", NULL), &update) != 0
+        || prepare(db, "DELETE FROM staff_sessions WHERE login = %s", &end) != 0
+        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
+                       " VALUES (CAST(%s AS BIGINT), '" ADMIN_ACTOR "', NULL, %s, %s, '')", &audit) != 0) {
+        return 1;
+    }
+    if (run_prepared(db, update, 3, update_args) != 0) {
+        return fail("no staff account", c->login);
+    }
+    if (c->end_sessions && exec_prepared(db, end, 1, end_args) != 0) {
+        return 1;
+    }
+    return run_prepared(db, audit, 3, audit_args);
+}
+
+static int cmd_change_staff(admin_db *db, const staff_change *c)
+{
+    if (db_in_transaction(db, change_staff, (void *)c) != 0) {
+        return 1;
+    }
+    printf("staff account %s %s\n", c->login, c->done);
+    return 0;
+}
+
+static int cmd_disable_staff(admin_db *db, const char *login)
+{
+    staff_change c = { login, "disabled = CAST(%s AS INTEGER)", "1", 1, "staff_disabled",
+                       "disabled (its sessions ended)" };
+    return cmd_change_staff(db, &c);
+}
+
+static int cmd_enable_staff(admin_db *db, const char *login)
+{
+    staff_change c = { login, "disabled = CAST(%s AS INTEGER)", "0", 0, "staff_enabled", "enabled" };
+    return cmd_change_staff(db, &c);
+}
+
+static int staff_exists(admin_db *db, const char *login)
+{
+    apr_array_header_t *rows = select_rows(db, "SELECT login FROM staff WHERE login = %s", 1, &login);
+    return rows != NULL && rows->nelts > 0;
+}
+
+/* staff-password LOGIN: the account is checked first, so nobody types a
+ * password for a login that does not exist. */
+static int cmd_staff_password(admin_db *db, const char *login)
+{
+    if (!staff_exists(db, login)) {
+        return fail("no staff account", login);
+    }
+    staff_change c = { login, "password_hash = %s", new_password_hash("staff-password", login, db->pool), 1,
+                       "staff_password_set", "has a new password (its sessions ended)" };
+    return c.value == NULL ? 1 : cmd_change_staff(db, &c);
 }
 
 /* The last second of DATE (YYYY-MM-DD, local time) as Unix seconds, so the
@@ -1065,6 +1174,11 @@ static int usage(void)
           "  reinstate CERT            make a suspended certificate valid again\n"
           "  create-staff LOGIN CODE   a staff account of institute CODE ('00': national, sees\n"
           "                            every member); the password from stdin (asked twice on a tty)\n"
+          "  list-staff                every staff account, tab-separated: login, institute, role,\n"
+          "                            disabled, created (UTC)\n"
+          "  disable-staff LOGIN       LOGIN can no longer log in; its sessions end\n"
+          "  enable-staff LOGIN        LOGIN can log in again\n"
+          "  staff-password LOGIN      a new password for LOGIN, as for create-staff; its sessions end\n"
           "  import-members FILE.csv [PHOTO_DIR]\n"
           "                            add or update members from UTF-8 CSV (header: field keys with\n"
           "                            member_no and user_type, optional password_hash), photos from\n"
@@ -1102,6 +1216,18 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 3 && strcmp(argv[0], "create-staff") == 0) {
         return cmd_create_staff(db, argv[1], argv[2]);
+    }
+    if (argc == 1 && strcmp(argv[0], "list-staff") == 0) {
+        return cmd_list_staff(db);
+    }
+    if (argc == 2 && strcmp(argv[0], "disable-staff") == 0) {
+        return cmd_disable_staff(db, argv[1]);
+    }
+    if (argc == 2 && strcmp(argv[0], "enable-staff") == 0) {
+        return cmd_enable_staff(db, argv[1]);
+    }
+    if (argc == 2 && strcmp(argv[0], "staff-password") == 0) {
+        return cmd_staff_password(db, argv[1]);
     }
     if ((argc == 2 || argc == 3) && strcmp(argv[0], "import-members") == 0) {
         return cmd_import_members(db, argv[1], argc == 3 ? argv[2] : NULL);
