@@ -239,7 +239,9 @@ int cc_api_certificate(cc_api_ctx *ctx)
         return OK;
     }
     const char *confirm = apr_table_get(params, "confirm");
-    if (ctx->r->method_number == M_POST && !cc_session_csrf_ok(ctx->r, ctx->session, params)) {
+    /* GET too: a download issues (and may supersede) a certificate, and a
+     * SameSite=Lax cookie rides along on a link from another site. */
+    if (!cc_session_csrf_ok(ctx->r, ctx->session, params)) {
         return cc_api_csrf_error(ctx);
     }
     if (confirm == NULL || strcmp(confirm, "1") != 0) {

@@ -12,6 +12,8 @@ const cc_statement cc_photo_statements[] = {
       "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s" },
     { "cc_photo_present",
       "SELECT sha256 FROM member_photos WHERE member_no = %s" },
+    { "cc_photo_status",
+      "SELECT photo_status FROM members WHERE member_no = %s" },
     { NULL, NULL }
 };
 
@@ -113,10 +115,20 @@ int cc_api_me(cc_api_ctx *ctx)
     return cc_send_json(ctx->r, HTTP_OK, cc_api_member_json(ctx, m));
 }
 
+/* A photo the member's record says is on file but that cannot be read is
+ * 获取照片信息失败 (503), not 没有查询到照片信息 (404), as GET /me says. */
 int cc_api_load_photo(cc_api_ctx *ctx, unsigned char **jpeg, apr_size_t *len)
 {
     const char *args[] = { ctx->session->member_no };
-    return cc_db_select_jpeg(ctx->r, ctx->dbd, "cc_photo_get", 1, args, jpeg, len);
+    int status = cc_db_select_jpeg(ctx->r, ctx->dbd, "cc_photo_get", 1, args, jpeg, len);
+    if (status != HTTP_NOT_FOUND) {
+        return status;
+    }
+    apr_array_header_t *rows = cc_db_select(ctx->r, ctx->dbd, "cc_photo_status", 1, args);
+    if (rows == NULL || (rows->nelts == 1 && strcmp(APR_ARRAY_IDX(rows, 0, const char **)[0], "on_file") == 0)) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return HTTP_NOT_FOUND;
 }
 
 int cc_api_photo_error(cc_api_ctx *ctx, int status)

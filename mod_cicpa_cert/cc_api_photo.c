@@ -190,7 +190,17 @@ static int store_photo_rows(request_rec *r, ap_dbd_t *dbd, const comparison *c,
                   : (cc_db_exec(r, dbd, insert_label, 4, ins_photo) == 1 ? 0 : -1);
 }
 
-/* Settles a definitive answer: attempt used, photo kept, claim cleared. */
+/* The comparison's audit row (request id, result, score; never the photo). */
+static int audit_comparison(request_rec *r, ap_dbd_t *dbd, const comparison *c)
+{
+    return cc_audit(r, dbd, apr_pstrcat(r->pool, "member:", c->member_no, NULL),
+                    c->member_no, "photo_comparison",
+                    apr_psprintf(r->pool, "{\"request_id\":\"%s\",\"result\":\"%s\",\"score\":%d}",
+                                 c->request_id, cc_face_result_name(c->resp.result), c->resp.score));
+}
+
+/* Settles a definitive answer: attempt used, photo kept, claim cleared,
+ * and its audit row: a paid comparison is never left unrecorded. */
 static int settle_definitive(request_rec *r, ap_dbd_t *dbd, void *arg)
 {
     const comparison *c = arg;
@@ -199,19 +209,12 @@ static int settle_definitive(request_rec *r, ap_dbd_t *dbd, void *arg)
     const char *record[] = { c->member_no, c->request_id, cc_face_result_name(c->resp.result),
                              apr_itoa(r->pool, c->resp.score), c->now };
     if (cc_db_exec(r, dbd, "cc_compare_settle", 4, settle) != 1
-        || cc_db_exec(r, dbd, "cc_compare_record", 5, record) != 1) {
+        || cc_db_exec(r, dbd, "cc_compare_record", 5, record) != 1
+        || audit_comparison(r, dbd, c) != 0) {
         return -1;
     }
     return match ? store_photo_rows(r, dbd, c, "cc_member_photo_delete", "cc_member_photo_insert", NULL)
                  : store_photo_rows(r, dbd, c, "cc_upload_delete", "cc_upload_insert", "no_match");
-}
-
-static void audit_comparison(cc_api_ctx *ctx, const comparison *c)
-{
-    cc_audit(ctx->r, ctx->dbd, apr_pstrcat(ctx->r->pool, "member:", c->member_no, NULL),
-             c->member_no, "photo_comparison",
-             apr_psprintf(ctx->r->pool, "{\"request_id\":\"%s\",\"result\":\"%s\",\"score\":%d}",
-                          c->request_id, cc_face_result_name(c->resp.result), c->resp.score));
 }
 
 static int answer_definitive(cc_api_ctx *ctx, const cc_member *m, const comparison *c)
@@ -272,13 +275,16 @@ static int compare_once(cc_api_ctx *ctx, const cc_member *m, comparison *c)
     if (!cc_face_result_is_definitive(c->resp.result)) {
         const char *release[] = { m->member_no, c->request_id };
         cc_db_exec(ctx->r, ctx->dbd, "cc_compare_release", 2, release);
-        audit_comparison(ctx, c);
+        audit_comparison(ctx->r, ctx->dbd, c);
         return answer_not_charged(ctx, c);
     }
     if (cc_db_transaction(ctx->r, ctx->dbd, settle_definitive, c) != 0) {
+        /* Paid for but not recorded: the claim stays until it expires, so
+         * no second call is made meanwhile; the request id finds it. */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, ctx->r, "comparison %s answered %s but could not be saved",
+                      c->request_id, cc_face_result_name(c->resp.result));
         return cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
     }
-    audit_comparison(ctx, c);
     return answer_definitive(ctx, m, c);
 }
 

@@ -141,7 +141,7 @@ static cc_certificate *new_certificate(request_rec *r, const issue_job *job)
     c->member_no = d->member_no;
     c->fingerprint = job->fingerprint;
     c->photo_sha256 = job->req->photo_sha256;
-    c->name_masked = cc_mask_middle(d->name, r->pool);
+    c->name_masked = cc_mask_name(d->name, r->pool);
     c->name_sha256 = cc_sha256_hex(d->name, strlen(d->name), r->pool);
     c->category = d->category;
     c->institute_code = job->req->institute_code;

@@ -46,6 +46,17 @@ const char *cc_mask_middle(const char *s, apr_pool_t *p)
     return out;
 }
 
+const char *cc_mask_name(const char *name, apr_pool_t *p)
+{
+    apr_uint32_t cp;
+    int first = name ? cc_utf8_next(name, &cp) : 0;
+    int second = first ? cc_utf8_next(name + first, &cp) : 0;
+    if (second && name[first + second] == '\0') {
+        return apr_pstrcat(p, apr_pstrmemdup(p, name, first), "*", NULL);
+    }
+    return cc_mask_middle(name, p);
+}
+
 static int is_ctl(unsigned char c)
 {
     return c < 0x20 || c == 0x7F;

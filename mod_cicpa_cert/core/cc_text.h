@@ -11,6 +11,11 @@
  * that is not valid UTF-8 is masked byte by byte, so nothing of it shows. */
 const char *cc_mask_middle(const char *s, apr_pool_t *p);
 
+/* A name as the public verification page shows it: cc_mask_middle, but a
+ * two-character name keeps its first (张三 -> 张*), as Chinese registers
+ * print it, so a verifier can still tell it from another. */
+const char *cc_mask_name(const char *name, apr_pool_t *p);
+
 /* A Content-Disposition value for an attachment whose name may be Chinese
  * (RFC 6266 + RFC 5987): attachment; filename="<ascii_fallback>";
  * filename*=UTF-8''<percent-encoded name>. The fallback becomes a

@@ -45,6 +45,15 @@ def test_cookie_post_without_csrf_token_is_refused(member1):
     assert r.json()["error"]["code"] == "csrf"
 
 
+def test_cookie_get_needs_the_csrf_token_too(member1):
+    """A link on another site sends the Lax cookie with a GET: it must not
+    issue a certificate."""
+    r = member1.http.get(member1.url("/me/certificate"), params={"confirm": "1"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf"
+    r = member1.http.get(member1.url("/me/certificate"), params={"confirm": "1", "csrf_token": member1.csrf})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+
+
 def test_confirmed_download_is_a_real_certificate_pdf(member1):
     r = download(member1)
     assert r.status_code == 200

@@ -242,7 +242,15 @@ def test_me_tells_a_missing_photo_from_one_that_cannot_be_fetched(api, make_memb
     assert me["photo"]["status"] == "unavailable"
     assert me["photo"]["message"] == "获取照片信息失败"
     r = requests.get(api.url("/me/photo"), headers=api.bearer())
-    assert r.status_code == 404
+    assert r.status_code == 503 and r.json()["error"]["message"] == "获取照片信息失败"
+    r = requests.post(api.url("/me/certificate"), json={"confirm": 1}, headers=api.bearer())
+    assert r.status_code == 503 and r.json()["error"]["code"] == "photo_unavailable"
+
+
+def test_no_photo_on_file_is_404_with_the_guide_message(api, make_member):
+    assert api.login(make_member(photo=False)).status_code == 200
+    r = requests.get(api.url("/me/photo"), headers=api.bearer())
+    assert r.status_code == 404 and r.json()["error"]["message"] == "没有查询到照片信息"
 
 
 @pytest.mark.parametrize("uploads", [2, 50])

@@ -194,6 +194,16 @@ static void test_mask_middle(void **state)
     assert_string_equal(cc_mask_middle(NULL, pool), "");
 }
 
+static void test_mask_name(void **state)
+{
+    assert_string_equal(cc_mask_name("张三", pool), "张*");
+    assert_string_equal(cc_mask_name("\xF0\xA0\xAE\xB7三", pool), "\xF0\xA0\xAE\xB7*");
+    assert_string_equal(cc_mask_name("张", pool), "*");
+    assert_string_equal(cc_mask_name("张三丰", pool), "张*丰");
+    assert_string_equal(cc_mask_name("\xFF\xFE", pool), "**");
+    assert_string_equal(cc_mask_name(NULL, pool), "");
+}
+
 /* ---------------------------------------------------- Content-Disposition */
 
 struct disposition_case {
@@ -326,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_form_raw_nul),
         cmocka_unit_test(test_form_bounded_by_len),
         cmocka_unit_test(test_mask_middle),
+        cmocka_unit_test(test_mask_name),
         cmocka_unit_test(test_content_disposition),
         cmocka_unit_test(test_date_ymd),
         cmocka_unit_test(test_date_ymd_now),
