@@ -46,6 +46,25 @@ static apr_array_header_t *missing_staff_only(const cc_member *m, apr_pool_t *p)
     return locked;
 }
 
+/* The printed fields holding a character the certificate font cannot draw
+ * (a rare character entered or imported): the member is told which, and no
+ * certificate is issued, rather than a failed render. */
+static apr_array_header_t *unprintable_fields(cc_api_ctx *ctx, const cc_member *m)
+{
+    static const char *const printed[] = { "name", "sex", "category", "cert_no", "admission_date" };
+    apr_array_header_t *fields = apr_array_make(ctx->r->pool, 1, sizeof(const cc_field *));
+    for (apr_size_t i = 0; i < sizeof(printed) / sizeof(printed[0]); i++) {
+        const cc_field *f = cc_member_field(m, printed[i]);
+        unsigned long lacking = f ? cc_font_lacks(ctx->conf->font, f->value) : 0;
+        if (lacking != 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r, "member %s: field %s holds U+%04lX,"
+                          " which CicpaCertFont cannot draw", m->member_no, f->key, lacking);
+            APR_ARRAY_PUSH(fields, const cc_field *) = f;
+        }
+    }
+    return fields;
+}
+
 /* 409 naming the first step that blocks the certificate; OK when none. */
 static int gate(cc_api_ctx *ctx, const cc_member *m)
 {
@@ -78,6 +97,12 @@ static int gate(cc_api_ctx *ctx, const cc_member *m)
         json_object_set_new(extra, "institute", cc_api_institute_json(m->institute));
         return cc_send_error_with(ctx->r, HTTP_CONFLICT, "registration_expired",
                                   "您的会员注册有效期已过，请联系所属注协办理注册后再下载会员证", extra);
+    }
+    apr_array_header_t *unprintable = unprintable_fields(ctx, m);
+    if (unprintable->nelts > 0) {
+        return cc_api_send_contact_institute(ctx, HTTP_CONFLICT, "unprintable_characters",
+                                             "会员证字体无法显示以下信息中的字符，请联系所属注协核对",
+                                             m, unprintable, extra);
     }
     json_decref(extra);
     return DECLINED;

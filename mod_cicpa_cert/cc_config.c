@@ -438,6 +438,24 @@ static void warn_about_login(server_rec *s, const cc_server_conf *conf)
     }
 }
 
+/* The configured texts every certificate prints must be drawable in the
+ * font: found now, not as a failed download. */
+static int check_printable(server_rec *s, const cc_server_conf *conf)
+{
+    const struct { const char *directive, *text; } texts[] = {
+        { "CicpaCertTitle", conf->cert_style.title }, { "CicpaCertIssuer", conf->cert_style.issuer },
+    };
+    for (apr_size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        unsigned long lacking = cc_font_lacks(conf->font, texts[i].text);
+        if (lacking != 0) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "%s: CicpaCertFont %s has no glyph for U+%04lX",
+                         texts[i].directive, conf->font_path, lacking);
+            return !OK;
+        }
+    }
+    return OK;
+}
+
 static int validate_server(apr_pool_t *pconf, server_rec *s, cc_server_conf *conf)
 {
     const char *err = NULL;
@@ -470,7 +488,7 @@ static int validate_server(apr_pool_t *pconf, server_rec *s, cc_server_conf *con
                      "CicpaCertFont %s: %s", conf->font_path, err);
         return !OK;
     }
-    return OK;
+    return check_printable(s, conf);
 }
 
 int cc_config_validate(apr_pool_t *pconf, server_rec *s)

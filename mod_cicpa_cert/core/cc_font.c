@@ -117,6 +117,25 @@ cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p)
 }
 
 /* The code of character c, given on first use; 0 when none is left. */
+static int shows(const cc_font *font, unsigned long c)
+{
+    return c >= 0x20 && (font->shown[c >> 3] >> (c & 7) & 1);
+}
+
+unsigned long cc_font_lacks(const cc_font *font, const char *text)
+{
+    const unsigned char *in = (const unsigned char *)text;
+    unsigned long c;
+
+    while (*in) {
+        if (!utf8_decode(&in, &c))
+            return 0xFFFD;
+        if (!shows(font, c))
+            return c;
+    }
+    return 0;
+}
+
 static unsigned code_of(cc_font_subset *subset, unsigned long c)
 {
     hb_codepoint_t code = hb_map_get(subset->codes, c);
@@ -149,7 +168,7 @@ const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
             *err = "text is not valid UTF-8";
             return NULL;
         }
-        if (c < 0x20 || !(subset->font->shown[c >> 3] >> (c & 7) & 1)) {
+        if (!shows(subset->font, c)) {
             *err = apr_psprintf(subset->pool,
                                 "the certificate font has no glyph for U+%04lX",
                                 c);

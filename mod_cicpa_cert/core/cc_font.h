@@ -35,6 +35,11 @@ typedef struct cc_font_file {
     apr_size_t nchars;
 } cc_font_file;
 
+/* The first character of the UTF-8 text that font cannot show (as
+ * cc_font_subset_encode would refuse it), or 0 when it shows them all;
+ * text that is not valid UTF-8 gives 0xFFFD. */
+unsigned long cc_font_lacks(const cc_font *font, const char *text);
+
 /* Starts an empty subset of font; its memory lives as long as p. */
 cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p);
 

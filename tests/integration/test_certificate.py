@@ -162,3 +162,17 @@ def test_a_required_field_only_staff_may_fill_means_contact_institute(api, make_
     assert me["missing_required"] == ["cert_no"]
     assert me["next_step"] == "contact_institute"
     assert me["institute"]["phone"]
+
+
+def test_a_name_the_font_cannot_draw_is_a_clear_409_not_a_failed_render(api, make_member, db):
+    """An imported name with a character outside the certificate font (here
+    an Egyptian hieroglyph) names the field and the institute, issues
+    nothing, and leaves no [error] in the log."""
+    number = make_member(fields={"name": "张\U00013000"})
+    assert api.login(number).status_code == 200
+    r = download(api)
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["code"] == "unprintable_characters" and error["fields"] == ["name"]
+    assert error["institute"]["phone"] and "姓名" in error["message"]
+    assert db.query("SELECT COUNT(*) FROM certificates WHERE member_no = ?", number) == [(0,)]

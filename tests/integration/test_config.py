@@ -9,6 +9,8 @@ from conftest import refused_startup
     ("CicpaCertSessionLifetime 5\n", "CicpaCertSessionLifetime"),
     ("CicpaCertMaxBody lots\n", "CicpaCertMaxBody"),
     ("CicpaCertTitle \"\"\n", "CicpaCertTitle"),
+    # A character the certificate font cannot draw (an Egyptian hieroglyph).
+    ("CicpaCertIssuer \"中国注册会计师协会\U00013000\"\n", "CicpaCertIssuer"),
 ])
 def test_bad_values_stop_httpd_naming_the_directive(db, extra, directive):
     assert directive in refused_startup(db, "bad-value", extra)
