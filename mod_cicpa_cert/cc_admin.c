@@ -1,5 +1,4 @@
 /* The staff API's router and what its endpoints share. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cc_admin.h"
@@ -7,6 +6,7 @@
 #include "cc_db.h"
 #include "cc_fields.h"
 #include "cc_http.h"
+#include "cc_json.h"
 #include "cc_text.h"
 
 const cc_statement cc_admin_statements[] = {
@@ -161,15 +161,8 @@ const char *cc_admin_reason(cc_admin_ctx *ctx, apr_table_t *params)
 int cc_admin_audit(cc_admin_ctx *ctx, const char *member_no, const char *action,
                    const char *reason)
 {
-    const char *detail = "";
-    if (reason != NULL) {
-        json_t *o = json_pack("{s:s}", "reason", reason);
-        char *text = json_dumps(o, JSON_COMPACT);
-        detail = apr_pstrdup(ctx->api.r->pool, text ? text : "");
-        free(text);
-        json_decref(o);
-    }
-    return cc_audit(ctx->api.r, ctx->api.dbd, ctx->staff->actor, member_no, action, detail);
+    const char *detail = reason ? cc_json_text(json_pack("{s:s}", "reason", reason), ctx->api.r->pool) : "";
+    return cc_audit(ctx->api.r, ctx->api.dbd, ctx->staff->actor, member_no, action, detail ? detail : "");
 }
 
 static int run_route(cc_admin_ctx *ctx, const admin_route *route)

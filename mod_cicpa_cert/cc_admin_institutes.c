@@ -1,12 +1,12 @@
 /* The institutes' consultation phone numbers shown to members: national
  * staff edit every institute's, provincial staff their own. */
-#include <stdlib.h>
 
 #include "cc_admin.h"
 #include "cc_audit.h"
 #include "cc_db.h"
 #include "cc_fields.h"
 #include "cc_http.h"
+#include "cc_json.h"
 #include "cc_text.h"
 
 #define SCOPE_OF_CODE "(%s = '" CC_NATIONAL_INSTITUTE "' OR code = %s)"
@@ -58,11 +58,8 @@ int cc_admin_institute_put(cc_admin_ctx *ctx)
     if (updated != 1) {
         return cc_api_fail(&ctx->api, updated < 0 ? HTTP_SERVICE_UNAVAILABLE : HTTP_NOT_FOUND);
     }
-    json_t *detail = json_pack("{s:s, s:s}", "institute", ctx->arg, "phone", phone);
-    char *text = json_dumps(detail, JSON_COMPACT);
-    cc_audit(r, ctx->api.dbd, ctx->staff->actor, NULL, "institute_phone_update", text ? text : "");
-    free(text);
-    json_decref(detail);
+    const char *detail = cc_json_text(json_pack("{s:s, s:s}", "institute", ctx->arg, "phone", phone), r->pool);
+    cc_audit(r, ctx->api.dbd, ctx->staff->actor, NULL, "institute_phone_update", detail ? detail : "");
     cc_institute *stored = NULL;
     if (cc_institute_find(r, ctx->api.dbd, ctx->arg, &stored) != OK || stored == NULL) {
         return cc_api_fail(&ctx->api, HTTP_SERVICE_UNAVAILABLE);

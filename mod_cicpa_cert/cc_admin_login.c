@@ -16,7 +16,7 @@ const cc_statement cc_staff_login_statements[] = {
 };
 
 /* Failed staff logins, per login name and client address (cc_throttle.h). */
-#define THROTTLE_STAFF_LOGIN "staff-login"
+#define THROTTLE_STAFF_LOGIN "staff_login"
 
 /* cc_login_check_fn of staff: the same bcrypt work for unknown logins. */
 static cc_login_result check_staff(cc_api_ctx *ctx, const char *login, const char *password,

@@ -6,6 +6,7 @@
 #include "cc_audit.h"
 #include "cc_db.h"
 #include "cc_http.h"
+#include "cc_json.h"
 #include "cc_member.h"
 #include "cc_throttle.h"
 
@@ -60,9 +61,27 @@ static int usable(const char *s)
     return s && *s && strlen(s) <= MAX_LOGIN_FIELD;
 }
 
-/* Says why the login failed (the attempt stays counted). */
-static int refuse(cc_api_ctx *ctx, const char *action, cc_login_result result)
+/* The audit row of a failed login (action "<throttle action>_failed"),
+ * alike for an unknown name and a wrong password: the name tried (a
+ * member's number also as member_no, so the member's trail shows it),
+ * never the password. */
+static void audit_failure(cc_api_ctx *ctx, const char *action, const char *login,
+                          cc_login_result result)
 {
+    const char *tried = usable(login) ? login : "";
+    const char *detail = cc_json_text(json_pack("{s:s, s:s}", "login", tried, "reason",
+                                                result == CC_LOGIN_NO_PASSWORD ? "password_not_set"
+                                                                               : "invalid_credentials"),
+                                      ctx->r->pool);
+    int member = strcmp(action, CC_THROTTLE_LOGIN) == 0;
+    cc_audit(ctx->r, ctx->dbd, "anonymous", member && *tried ? tried : NULL,
+             apr_pstrcat(ctx->r->pool, action, "_failed", NULL), detail ? detail : "");
+}
+
+/* Says why the login failed (the attempt stays counted). */
+static int refuse(cc_api_ctx *ctx, const char *action, const char *login, cc_login_result result)
+{
+    audit_failure(ctx, action, login, result);
     if (result == CC_LOGIN_NO_PASSWORD) {
         cc_send_error(ctx->r, HTTP_UNAUTHORIZED, "password_not_set",
                       "您尚未设置密码，请点击“忘记密码”设置密码");
@@ -100,7 +119,7 @@ int cc_login_guarded(cc_api_ctx *ctx, apr_table_t *params, const char *action,
         cc_api_fail(ctx, HTTP_SERVICE_UNAVAILABLE);
         return HTTP_SERVICE_UNAVAILABLE;
     default:
-        return refuse(ctx, action, result);
+        return refuse(ctx, action, login, result);
     }
 }
 

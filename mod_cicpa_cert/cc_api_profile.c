@@ -1,7 +1,6 @@
 /* PUT /me/profile: the member saves the fields they may edit, all or
  * nothing (guide 2.3: 修改信息, then 保存); GET /contacts: the institutes'
  * consultation phone numbers (点击此处查看咨询电话). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cc_admin.h"
@@ -10,6 +9,7 @@
 #include "cc_db.h"
 #include "cc_fields.h"
 #include "cc_http.h"
+#include "cc_json.h"
 #include "cc_text.h"
 
 const cc_statement cc_profile_statements[] = {
@@ -236,14 +236,10 @@ static int classify(profile_save *s)
 /* {"field":…,"old":…,"new":…} for the audit trail. */
 static const char *audit_detail(const field_change *c, apr_pool_t *p)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s}", "field", c->field->key,
-                          "old", shown_value(c->field, c->field->value, p),
-                          "new", shown_value(c->field, c->value, p));
-    char *text = json_dumps(o, JSON_COMPACT);
-    const char *detail = apr_pstrdup(p, text ? text : "");
-    free(text);
-    json_decref(o);
-    return detail;
+    const char *detail = cc_json_text(json_pack("{s:s, s:s, s:s}", "field", c->field->key,
+                                                "old", shown_value(c->field, c->field->value, p),
+                                                "new", shown_value(c->field, c->value, p)), p);
+    return detail ? detail : "";
 }
 
 /* Replaces the member_fields row of one change (none for an empty value)

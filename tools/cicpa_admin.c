@@ -19,6 +19,7 @@
 #include "cc_crypto.h"
 #include "cc_csv.h"
 #include "cc_fields.h"
+#include "cc_json.h"
 #include "cc_password.h"
 #include "cc_photo_rules.h"
 #include "cc_sql.h"
@@ -994,8 +995,8 @@ static int insert_staff(admin_db *db, void *arg)
     apr_dbd_prepared_t *ins, *audit;
     const char *now = apr_psprintf(db->pool, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
     const char *args[] = { a->login, a->hash, now, now, a->institute };
-    const char *audit_args[] = { now, apr_psprintf(db->pool, "{\"login\":\"%s\",\"institute\":\"%s\"}",
-                                                   a->login, a->institute) };
+    const char *audit_args[] = { now, cc_json_text(json_pack("{s:s, s:s}", "login", a->login,
+                                                             "institute", a->institute), db->pool) };
     if (prepare(db, "INSERT INTO staff (login, institute, password_hash, created_at, updated_at)"
                     " SELECT %s, code, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT)"
                     " FROM institutes WHERE code = %s", &ins) != 0
@@ -1060,7 +1061,7 @@ static int change_staff(admin_db *db, void *arg)
     apr_dbd_prepared_t *update, *end, *audit;
     const char *now = now_text(db->pool);
     const char *update_args[] = { c->value, now, c->login }, *end_args[] = { c->login };
-    const char *audit_args[] = { now, c->action, apr_psprintf(db->pool, "{\"login\":\"%s\"}", c->login) };
+    const char *audit_args[] = { now, c->action, cc_json_text(json_pack("{s:s}", "login", c->login), db->pool) };
     if (prepare(db, apr_pstrcat(db->pool, "UPDATE staff SET ", c->set, ", updated_at = CAST(%s AS BIGINT)"
                                           " WHERE login = %s", NULL), &update) != 0
         || prepare(db, "DELETE FROM staff_sessions WHERE login = %s", &end) != 0

@@ -6,6 +6,7 @@
 
 #include "cc_crypto.h"
 #include "cc_face_protocol.h"
+#include "cc_json.h"
 
 static const char *const result_names[] = {
     [CC_FACE_MATCH] = "match",
@@ -42,27 +43,17 @@ static int result_of_name(const char *name, cc_face_result *out)
     return 0;
 }
 
-/* json_dumps copied into the pool (jansson allocates with malloc). */
-static const char *dump(json_t *obj, apr_pool_t *p)
-{
-    char *text = json_dumps(obj, JSON_COMPACT);
-    json_decref(obj);
-    const char *copy = text ? apr_pstrdup(p, text) : NULL;
-    free(text);
-    return copy;
-}
-
 const char *cc_face_request_json(const cc_face_request *req, apr_pool_t *p)
 {
     char *b64 = apr_palloc(p, apr_base64_encode_len((int)req->photo_len));
     apr_base64_encode_binary(b64, req->photo, (int)req->photo_len);
-    return dump(json_pack("{s:s, s:s, s:s, s:s}", "request_id", req->request_id,
+    return cc_json_text(json_pack("{s:s, s:s, s:s, s:s}", "request_id", req->request_id,
                           "name", req->name, "id_number", req->id_number, "photo", b64), p);
 }
 
 const char *cc_face_response_json(const cc_face_response *resp, apr_pool_t *p)
 {
-    return dump(json_pack("{s:s, s:s, s:i}", "request_id", resp->request_id,
+    return cc_json_text(json_pack("{s:s, s:s, s:i}", "request_id", resp->request_id,
                           "result", cc_face_result_name(resp->result), "score", resp->score), p);
 }
 

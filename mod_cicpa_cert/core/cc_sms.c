@@ -1,24 +1,19 @@
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 #include <apr_strings.h>
 
 #include "cc_crypto.h"
+#include "cc_json.h"
 #include "cc_sms.h"
 #include "cc_text.h"
 
 const char *cc_sms_code_body(const char *request_id, const char *mobile, const char *code,
                              int minutes, const char *text, apr_pool_t *p)
 {
-    json_t *body = json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s}", "request_id", request_id,
-                             "mobile", mobile, "template", CC_SMS_CODE_TEMPLATE,
-                             "params", "code", code, "minutes", minutes, "text", text);
-    char *dumped = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    const char *out = dumped ? apr_pstrdup(p, dumped) : NULL;
-    free(dumped);
-    return out;
+    return cc_json_text(json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s}", "request_id", request_id,
+                                  "mobile", mobile, "template", CC_SMS_CODE_TEMPLATE,
+                                  "params", "code", code, "minutes", minutes, "text", text), p);
 }
 
 const char *cc_sms_signature(const char *key, const char *timestamp, const char *body,

@@ -1,4 +1,5 @@
 """Login, sessions, logout and CSRF over the real httpd."""
+import json
 import statistics
 import time
 
@@ -119,6 +120,18 @@ def test_login_is_audited(api, db):
     after = db.query("SELECT COUNT(*) FROM audit_log WHERE action = 'login' AND member_no = ?",
                      "110000000002")[0][0]
     assert after == before + 1
+
+
+def test_failed_logins_are_audited_alike_and_without_the_password(api, db, make_member):
+    number = make_member()
+    unknown = "19999" + number[5:]
+    for who in (number, unknown):
+        assert api.login(who, password="Wrong#Guess2026").status_code == 401
+    rows = db.query("SELECT actor, member_no, detail FROM audit_log WHERE action = 'login_failed'"
+                    " AND member_no IN (?, ?) ORDER BY id", number, unknown)
+    assert [(actor, member) for actor, member, _ in rows] == [("anonymous", number), ("anonymous", unknown)]
+    assert all(json.loads(detail)["reason"] == "invalid_credentials" for _, _, detail in rows)
+    assert not db.query("SELECT id FROM audit_log WHERE detail LIKE ?", "%Wrong#Guess2026%")
 
 
 def test_session_rows_store_only_a_hash_of_the_token(member1, db):

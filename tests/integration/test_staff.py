@@ -1,5 +1,6 @@
 """Institute staff: accounts, scope, the on-site photo review, member
 records, phone numbers and the audit trail."""
+import json
 import os
 import time
 
@@ -73,6 +74,14 @@ def test_staff_login_gives_a_short_session_of_its_own(httpd, accounts, db):
     rows = db.query("SELECT COUNT(*) FROM audit_log WHERE actor = ? AND action = 'staff_login'",
                     "staff:" + accounts["11"])
     assert rows[0][0] >= 1
+
+
+def test_a_failed_staff_login_is_audited_without_the_password(httpd, accounts, db):
+    r = Staff(httpd.url).login(accounts["11"], "Wrong#Guess2026")
+    assert r.status_code == 401
+    details = [d for (d,) in db.query("SELECT detail FROM audit_log WHERE action = 'staff_login_failed'")]
+    assert {"login": accounts["11"], "reason": "invalid_credentials"} in [json.loads(d) for d in details]
+    assert not db.query("SELECT id FROM audit_log WHERE detail LIKE ?", "%Wrong#Guess2026%")
 
 
 def test_member_sessions_do_not_open_the_staff_api(member1, httpd):
@@ -258,7 +267,16 @@ def test_clearing_a_password_ends_the_members_sessions(staff_of, api, make_membe
 
 # --- phone numbers and audit ---
 
-def test_institute_phone_numbers_only_of_the_staffs_institute(staff_of, api, httpd):
+@pytest.fixture
+def phones_restored(db):
+    """The demo's phone numbers back after the test: other tests check them."""
+    before = db.query("SELECT code, phone FROM institutes")
+    yield
+    for code, phone in before:
+        db.query("UPDATE institutes SET phone = ? WHERE code = ?", phone, code)
+
+
+def test_institute_phone_numbers_only_of_the_staffs_institute(staff_of, api, httpd, phones_restored):
     bj, nat = staff_of("11"), staff_of("00")
     assert [i["code"] for i in bj.get("/institutes").json()["institutes"]] == ["11"]
     assert len(nat.get("/institutes").json()["institutes"]) == 32
