@@ -16,7 +16,8 @@ def sign(ts, body):
 
 class Provider:
     """behaviour: 'slow', 'http500', 'garbage', 'unsigned', 'wrong_request',
-    'match' or 'poor_quality' (the last two well-formed and signed)."""
+    or a result it answers well-formed and signed: 'match', 'poor_quality',
+    'no_face', 'not_found' or 'service_error'."""
 
     def __init__(self, behaviour, delay=3.0):
         self.behaviour = behaviour
@@ -46,7 +47,8 @@ class Provider:
         if b == "garbage":
             return self.send(handler, 200, b"<html>not json</html>", signed=True)
         request_id = "someone-else" if b == "wrong_request" else request["request_id"]
-        result = {"match": "match", "poor_quality": "poor_quality"}.get(b, "match")
+        results = ("match", "poor_quality", "no_face", "not_found", "service_error")
+        result = b if b in results else "match"
         body = json.dumps({"request_id": request_id, "result": result, "score": 97}).encode()
         self.send(handler, 200, body, signed=(b != "unsigned"))
 

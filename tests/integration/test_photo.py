@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import ROOT, Api, Httpd
+from conftest import ROOT, Api, Httpd, assert_no_unexpected_errors
 from providers import Provider
 
 PHOTOS = os.path.join(ROOT, "sql", "demo", "photos")
@@ -89,6 +89,15 @@ def test_precheck_lists_no_problem_for_a_good_photo(fresh, db):
     assert r.status_code == 200
     assert r.json() == {"ok": True, "problems": []}
     assert attempts_used(db, fresh.member_no) == 0
+
+
+def test_precheck_compares_nothing(fresh, httpd):
+    before = access_lines(httpd)
+    r = requests.post(fresh.url("/photo/check"), headers=fresh.bearer(),
+                      files={"photo": ("a.jpg", photo(MATCH), "image/jpeg")})
+    assert r.status_code == 200 and r.json()["ok"] is True
+    time.sleep(0.5)  # the access log line is written after the response
+    assert access_lines(httpd) > before and provider_calls(httpd, before) == 0
 
 
 def test_precheck_lists_every_problem_and_stores_nothing(fresh, db):
@@ -253,20 +262,51 @@ def test_no_photo_on_file_is_404_with_the_guide_message(api, make_member):
     assert r.status_code == 404 and r.json()["error"]["message"] == "没有查询到照片信息"
 
 
-@pytest.mark.parametrize("uploads", [2, 50])
-def test_concurrent_uploads_make_exactly_one_comparison(api, make_member, db, httpd, uploads):
+def upload_at_once(server, make_member, db, uploads):
+    """uploads parallel uploads of one member's matching photo to server:
+    exactly one comparison, answered 200, the others 409. Returns the pids
+    of the children that answered them."""
+    api = Api(server.url)
     number = make_member(photo=False, fields=MEMBER2_ID)
     assert api.login(number).status_code == 200
-    before = access_lines(httpd)
+    before = access_lines(server)
     with concurrent.futures.ThreadPoolExecutor(max_workers=uploads) as pool:
         results = list(pool.map(lambda _: upload_raw(api, photo(MATCH)), range(uploads)))
     statuses = sorted(r.status_code for r in results)
-    assert statuses.count(200) == 1, statuses
-    assert set(statuses) <= {200, 409}
+    assert statuses.count(200) == 1 and set(statuses) <= {200, 409}, statuses
     assert attempts_used(db, number) == 1
     time.sleep(0.5)  # the access log line is written after the response
-    assert provider_calls(httpd, before) == 1
+    assert provider_calls(server, before) == 1
     assert db.query("SELECT COUNT(*) FROM photo_comparisons WHERE member_no = ?", number)[0][0] == 1
+    with open(os.path.join(server.root, "access.log")) as f:
+        return {line.rsplit("pid=", 1)[1].strip() for line in f.readlines()[before:]
+                if "POST /cert/api/me/photo" in line}
+
+
+@pytest.mark.parametrize("uploads", [2, 50])
+def test_concurrent_uploads_make_exactly_one_comparison(httpd, make_member, db, uploads):
+    upload_at_once(httpd, make_member, db, uploads)
+
+
+@pytest.fixture(scope="module")
+def httpd_of_many_children(db):
+    """An httpd whose uploads must spread over several child processes:
+    four children of four threads each (the reference provider it calls is
+    itself, so every comparison holds two threads)."""
+    server = Httpd(db, name="children", extra_conf="StartServers 4\nServerLimit 4\nThreadsPerChild 4\n"
+                   "MinSpareThreads 4\nMaxSpareThreads 16\nMaxRequestWorkers 16\n")
+    if server.start() != 0:
+        pytest.fail("httpd did not start:\n" + server.log_text())
+    yield server
+    server.stop()
+
+
+def test_concurrent_uploads_across_children_make_exactly_one_comparison(request, httpd_of_many_children,
+                                                                         make_member, db):
+    offset = httpd_of_many_children.log_size()
+    pids = upload_at_once(httpd_of_many_children, make_member, db, 50)
+    assert len(pids) >= 2, "every upload reached one child: the test proves nothing"
+    assert_no_unexpected_errors(request, httpd_of_many_children, offset)
 
 
 @pytest.fixture
@@ -304,13 +344,19 @@ def test_a_misbehaving_provider_costs_no_attempt(httpd_with_provider, tries, mak
     assert "110105198512120022" not in log and "demo-face-verifier-key" not in log
 
 
-@pytest.mark.parametrize("httpd_with_provider", ["poor_quality"], indirect=True)
-def test_non_definitive_answers_cost_no_attempt(httpd_with_provider, make_member, db):
+@pytest.mark.parametrize("httpd_with_provider, status, code", [
+    ("poor_quality", 422, "photo_quality"), ("no_face", 422, "no_face"),
+    ("not_found", 422, "identity_not_found"), ("service_error", 503, "comparison_unavailable")],
+    indirect=["httpd_with_provider"])
+def test_non_definitive_answers_cost_no_attempt(httpd_with_provider, status, code, make_member, db):
     server, provider = httpd_with_provider
     number = make_member(photo=False, fields=MEMBER2_ID)
     api = Api(server.url)
     assert api.login(number).status_code == 200
     r = upload_raw(api, photo(MATCH))
-    assert r.status_code == 422
-    assert r.json()["error"]["code"] == "photo_quality"
+    assert r.status_code == status and r.json()["error"]["code"] == code, r.text
+    assert "未消耗" in r.json()["error"]["message"]
     assert attempts_used(db, number) == 0
+    assert db.query("SELECT photo_status, compare_claim FROM members WHERE member_no = ?", number) == [("none", "")]
+    audited = db.query("SELECT detail FROM audit_log WHERE member_no = ? AND action = 'photo_comparison'", number)
+    assert len(audited) == 1 and f'"result":"{provider.behaviour}"' in audited[0][0]
