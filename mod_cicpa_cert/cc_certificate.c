@@ -188,7 +188,10 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
         job->blocked = 1;
         return 0;
     }
+    /* Reused while it prints what is true: the same data and photo, and the
+     * end its issue date gives now (a renewed registration issues anew). */
     if (current != NULL && strcmp(current->fingerprint, job->fingerprint) == 0
+        && current->valid_until == valid_until(job->req, current->issued_at)
         && cc_certificate_state(current, apr_time_sec(apr_time_now())) == CC_CERT_VALID) {
         return 0;
     }

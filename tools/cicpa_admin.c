@@ -1138,17 +1138,41 @@ static apr_int64_t end_of_day(const char *date)
 }
 
 /* Records the end of a member's annual registration ("none" clears it). */
+typedef struct registration {
+    const char *member_no;  /* whose */
+    apr_int64_t until;      /* last second of the registration; 0: none on file */
+} registration;
+
+/* The member's registration, and the end of a current certificate that
+ * would outlast it: a certificate never verifies as valid past it. */
+static int store_registration(admin_db *db, void *arg)
+{
+    const registration *reg = arg;
+    apr_dbd_prepared_t *member, *certs;
+    const char *until = apr_psprintf(db->pool, "%" APR_INT64_T_FMT, reg->until);
+    const char *member_args[] = { until, reg->member_no };
+    const char *cert_args[] = { until, reg->member_no, until };
+    if (prepare(db, "UPDATE members SET registration_valid_until = CAST(%s AS BIGINT)"
+                    " WHERE member_no = %s", &member) != 0
+        || run_prepared(db, member, 2, member_args) != 0) {
+        return 1;
+    }
+    if (reg->until == 0) {
+        return 0;
+    }
+    return prepare(db, "UPDATE certificates SET valid_until = CAST(%s AS BIGINT)"
+                       " WHERE member_no = %s AND status = 'valid'"
+                       " AND (valid_until = 0 OR valid_until > CAST(%s AS BIGINT))", &certs) != 0
+           || exec_prepared(db, certs, 3, cert_args) != 0;
+}
+
 static int cmd_set_registration(admin_db *db, const char *member_no, const char *date)
 {
-    apr_int64_t until = strcmp(date, "none") == 0 ? 0 : end_of_day(date);
-    apr_dbd_prepared_t *stmt;
-    if (until < 0) {
+    registration reg = { member_no, strcmp(date, "none") == 0 ? 0 : end_of_day(date) };
+    if (reg.until < 0) {
         return fail("not a date (YYYY-MM-DD or none)", date);
     }
-    const char *args[] = { apr_psprintf(db->pool, "%" APR_INT64_T_FMT, until), member_no };
-    if (prepare(db, "UPDATE members SET registration_valid_until = CAST(%s AS BIGINT)"
-                    " WHERE member_no = %s", &stmt) != 0
-        || run_prepared(db, stmt, 2, args) != 0) {
+    if (db_in_transaction(db, store_registration, &reg) != 0) {
         return 1;
     }
     printf("registration of %s valid until %s\n", member_no, date);

@@ -63,3 +63,31 @@ def test_set_registration_refuses_what_is_not_a_date(make_member, db):
     assert rc != 0
     assert cicpa_admin(db, "set-registration", number, "none")[0] == 0
     assert db.query("SELECT registration_valid_until FROM members WHERE member_no = ?", number)[0][0] == 0
+
+
+def verified(httpd, cert_id):
+    return requests.get(httpd.url + "/cert/verify/" + cert_id, headers={"Accept": "application/json"}).json()
+
+
+def test_a_shortened_registration_ends_the_issued_certificate_at_once(api, make_member, db, httpd):
+    number = make_member()
+    assert cicpa_admin(db, "set-registration", number, day(300))[0] == 0
+    assert api.login(number).status_code == 200
+    assert download(api).status_code == 200
+    cert_id = certificates_of(db, number)[0][0]
+    assert cicpa_admin(db, "set-registration", number, day(-1))[0] == 0
+    shown = verified(httpd, cert_id)
+    assert shown["status"] == "expired" and shown["valid_until"] == day(-1)
+
+
+def test_a_renewed_registration_issues_a_certificate_with_the_new_end(api, make_member, db, httpd):
+    number = make_member()
+    assert cicpa_admin(db, "set-registration", number, day(30))[0] == 0
+    assert api.login(number).status_code == 200
+    assert download(api).status_code == 200
+    assert cicpa_admin(db, "set-registration", number, day(200))[0] == 0
+    r = download(api)
+    assert r.status_code == 200 and day(200) in Pdf(r.content).text()
+    (old,), (new,) = certificates_of(db, number)
+    assert verified(httpd, old)["status"] == "superseded"
+    assert verified(httpd, new)["status"] == "valid" and verified(httpd, new)["valid_until"] == day(200)
