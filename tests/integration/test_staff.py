@@ -184,6 +184,17 @@ def test_review_flow_from_failed_comparison_to_download(staff_of, awaiting, db):
                     number)[0][0] == "staff:" + bj.get("/session").json()["login"]
 
 
+def test_another_provinces_staff_cannot_replace_the_photo(staff_of, awaiting, db):
+    sh = staff_of("31")
+    number = awaiting.member_no
+    r = sh.http.post(sh.url(f"/members/{number}/replace"), headers={"X-CSRF-Token": sh.csrf},
+                     files={"photo": ("a.jpg", photo(MATCH), "image/jpeg")})
+    assert r.status_code == 404, r.text
+    assert db.query("SELECT photo_status FROM members WHERE member_no = ?", number) == [("awaiting_review",)]
+    assert db.query("SELECT COUNT(*) FROM member_photos WHERE member_no = ?", number) == [(0,)]
+    assert "photo_review_replaced" not in audit_actions(db, number)
+
+
 def test_a_photo_taken_on_site_must_pass_the_photo_rules(staff_of, awaiting, db):
     bj = staff_of("11")
     number = awaiting.member_no
