@@ -166,6 +166,20 @@ static int refuse_by_state(cc_api_ctx *ctx, const cc_member *m)
     return DECLINED;
 }
 
+/* 409 contact_institute when the ID document type or number is missing:
+ * there is nothing to compare against, and only the institute fills them.
+ * Nothing is stored and no attempt is used. DECLINED otherwise. */
+static int refuse_without_identity(cc_api_ctx *ctx, const cc_member *m)
+{
+    apr_array_header_t *missing = cc_member_missing_identity(m, ctx->r->pool);
+    if (missing->nelts == 0) {
+        return DECLINED;
+    }
+    return cc_api_send_contact_institute(ctx, HTTP_CONFLICT, "contact_institute",
+                                         "您的证件信息不完整，照片无法比对（本次未消耗比对机会），以下信息需由所属注协补充",
+                                         m, missing, NULL);
+}
+
 typedef struct comparison {
     const char *member_no;       /* whose */
     const cc_upload *up;            /* the photo */
@@ -331,6 +345,9 @@ int cc_api_me_photo_upload(cc_api_ctx *ctx)
         return cc_api_fail(ctx, status);
     }
     if (refuse_by_state(ctx, m) != DECLINED) {
+        return OK;
+    }
+    if (refuse_without_identity(ctx, m) != DECLINED) {
         return OK;
     }
     comparison c = { m->member_no, &up, cc_random_token(16, ctx->r->pool), { 0 }, cc_db_now(ctx->r) };

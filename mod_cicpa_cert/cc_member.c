@@ -153,13 +153,26 @@ apr_array_header_t *cc_member_missing(const cc_member *m, apr_pool_t *p)
     return missing;
 }
 
+apr_array_header_t *cc_member_missing_identity(const cc_member *m, apr_pool_t *p)
+{
+    static const char *const identity[] = { "id_type", "id_number" };
+    apr_array_header_t *missing = apr_array_make(p, 2, sizeof(const cc_field *));
+    for (apr_size_t i = 0; i < sizeof(identity) / sizeof(identity[0]); i++) {
+        const cc_field *f = cc_member_field(m, identity[i]);
+        if (f != NULL && *f->value == '\0') {
+            APR_ARRAY_PUSH(missing, const cc_field *) = f;
+        }
+    }
+    return missing;
+}
+
 const char *cc_member_next_step(const cc_member *m, apr_pool_t *p)
 {
     if (strcmp(m->photo_status, "awaiting_review") == 0) {
         return "onsite_review";
     }
     if (strcmp(m->photo_status, "on_file") != 0) {
-        return "upload_photo";
+        return cc_member_missing_identity(m, p)->nelts > 0 ? "contact_institute" : "upload_photo";
     }
     apr_array_header_t *missing = cc_member_missing(m, p);
     for (int i = 0; i < missing->nelts; i++) {

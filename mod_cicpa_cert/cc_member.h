@@ -50,6 +50,10 @@ int cc_institute_find(request_rec *r, ap_dbd_t *dbd, const char *code, cc_instit
 /* The required fields without a value (cc_field *). */
 apr_array_header_t *cc_member_missing(const cc_member *m, apr_pool_t *p);
 
+/* The ID document fields (type, number) that are empty: without them no
+ * photo can be compared, and only the institute fills them. */
+apr_array_header_t *cc_member_missing_identity(const cc_member *m, apr_pool_t *p);
+
 /* What blocks the certificate, first blocker first:
  * upload_photo, onsite_review, complete_profile, contact_institute or download. */
 const char *cc_member_next_step(const cc_member *m, apr_pool_t *p);

@@ -360,3 +360,20 @@ def test_non_definitive_answers_cost_no_attempt(httpd_with_provider, status, cod
     assert db.query("SELECT photo_status, compare_claim FROM members WHERE member_no = ?", number) == [("none", "")]
     audited = db.query("SELECT detail FROM audit_log WHERE member_no = ? AND action = 'photo_comparison'", number)
     assert len(audited) == 1 and f'"result":"{provider.behaviour}"' in audited[0][0]
+
+
+def test_without_an_id_number_the_member_is_sent_to_the_institute(api, make_member, db, httpd):
+    number = make_member(photo=False, drop=("id_number",))
+    assert api.login(number).status_code == 200
+    me = requests.get(api.url("/me"), headers=api.bearer()).json()
+    assert me["next_step"] == "contact_institute"
+    before = access_lines(httpd)
+    r = upload_raw(api, photo(MATCH))
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["code"] == "contact_institute" and error["fields"] == ["id_number"]
+    assert error["institute"]["phone"] and "未消耗" in error["message"]
+    assert attempts_used(db, number) == 0
+    assert db.query("SELECT COUNT(*) FROM photo_uploads WHERE member_no = ?", number) == [(0,)]
+    time.sleep(0.5)  # the access log line is written after the response
+    assert provider_calls(httpd, before) == 0
