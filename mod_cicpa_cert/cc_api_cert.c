@@ -260,6 +260,13 @@ static int render_and_send(cc_api_ctx *ctx, const cc_member *m)
 int cc_api_certificate(cc_api_ctx *ctx)
 {
     apr_table_t *params;
+    /* A download issues and audits a certificate: HEAD, which must change
+     * nothing, is not offered. */
+    if (ctx->r->header_only) {
+        apr_table_setn(ctx->r->err_headers_out, "Allow", "GET, POST");
+        return cc_send_error(ctx->r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                             "请使用 GET 或 POST 下载会员证");
+    }
     if (request_params(ctx, &params) != OK) {
         return OK;
     }

@@ -176,3 +176,10 @@ def test_a_name_the_font_cannot_draw_is_a_clear_409_not_a_failed_render(api, mak
     assert error["code"] == "unprintable_characters" and error["fields"] == ["name"]
     assert error["institute"]["phone"] and "姓名" in error["message"]
     assert db.query("SELECT COUNT(*) FROM certificates WHERE member_no = ?", number) == [(0,)]
+
+
+def test_head_issues_nothing(member1, db):
+    before = db.query("SELECT COUNT(*) FROM audit_log WHERE member_no = ?", "110000000001")
+    r = requests.head(member1.url("/me/certificate"), params={"confirm": "1"}, headers=member1.bearer())
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, POST"
+    assert db.query("SELECT COUNT(*) FROM audit_log WHERE member_no = ?", "110000000001") == before
