@@ -1,6 +1,7 @@
 #include <apr_base64.h>
 
 #include "cc_db.h"
+#include "cc_sql.h"
 
 /* Every feature's statements. */
 static const cc_statement *const statement_tables[] = {
@@ -61,7 +62,6 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
 {
     apr_dbd_prepared_t *stmt = statement(r, dbd, label);
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
     if (stmt == NULL) {
         return NULL;
     }
@@ -75,18 +75,7 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
         return NULL;
     }
-    apr_array_header_t *rows = apr_array_make(r->pool, 4, sizeof(const char **));
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
-        /* Asked per row: pgsql's sequential results know it only then. */
-        int ncols = apr_dbd_num_cols(dbd->driver, res);
-        const char **values = apr_pcalloc(r->pool, (ncols + 1) * sizeof(const char *));
-        for (int c = 0; c < ncols; c++) {
-            const char *v = apr_dbd_get_entry(dbd->driver, row, c);
-            values[c] = v ? apr_pstrdup(r->pool, v) : NULL;
-        }
-        APR_ARRAY_PUSH(rows, const char **) = values;
-    }
-    return rows;
+    return cc_sql_rows(dbd->driver, res, r->pool);
 }
 
 int cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,

@@ -129,23 +129,12 @@ apr_array_header_t *select_rows(admin_db *db, const char *sql, int nargs, const 
 {
     apr_dbd_prepared_t *stmt;
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
     if (prepare(db, sql, &stmt) != 0
         || apr_dbd_pselect(db->driver, db->pool, db->handle, &res, stmt, 0, nargs, args) != 0) {
         fail("query failed", apr_dbd_error(db->driver, db->handle, 0));
         return NULL;
     }
-    apr_array_header_t *rows = apr_array_make(db->pool, 64, sizeof(const char **));
-    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
-        int ncols = apr_dbd_num_cols(db->driver, res);
-        const char **values = apr_pcalloc(db->pool, (ncols + 1) * sizeof(const char *));
-        for (int c = 0; c < ncols; c++) {
-            const char *v = apr_dbd_get_entry(db->driver, row, c);
-            values[c] = v ? apr_pstrdup(db->pool, v) : NULL;
-        }
-        APR_ARRAY_PUSH(rows, const char **) = values;
-    }
-    return rows;
+    return cc_sql_rows(db->driver, res, db->pool);
 }
 
 const char *now_text(apr_pool_t *p)

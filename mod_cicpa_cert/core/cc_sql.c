@@ -104,3 +104,21 @@ int cc_sql_migration_version(const char *file_name)
     }
     return version;
 }
+
+apr_array_header_t *cc_sql_rows(const apr_dbd_driver_t *driver, apr_dbd_results_t *res,
+                                apr_pool_t *p)
+{
+    apr_array_header_t *rows = apr_array_make(p, 4, sizeof(const char **));
+    apr_dbd_row_t *row = NULL;
+    while (apr_dbd_get_row(driver, p, res, &row, -1) == 0) {
+        /* Asked per row: pgsql's sequential results know it only then. */
+        int ncols = apr_dbd_num_cols(driver, res);
+        const char **values = apr_pcalloc(p, (ncols + 1) * sizeof(const char *));
+        for (int c = 0; c < ncols; c++) {
+            const char *v = apr_dbd_get_entry(driver, row, c);
+            values[c] = v ? apr_pstrdup(p, v) : NULL;
+        }
+        APR_ARRAY_PUSH(rows, const char **) = values;
+    }
+    return rows;
+}

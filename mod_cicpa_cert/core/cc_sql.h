@@ -2,6 +2,7 @@
 #ifndef CC_SQL_H
 #define CC_SQL_H
 
+#include <apr_dbd.h>
 #include <apr_pools.h>
 #include <apr_tables.h>
 
@@ -17,5 +18,10 @@ apr_array_header_t *cc_sql_statements(const char *script, const char *driver,
 /* The version of a migration file named "NNN_words.sql" (NNN > 0), or 0 when
  * the name does not have that form. */
 int cc_sql_migration_version(const char *file_name);
+
+/* Every row of res, each a const char ** of its columns (NULL for SQL NULL,
+ * then a NULL after the last column), copied into p. */
+apr_array_header_t *cc_sql_rows(const apr_dbd_driver_t *driver, apr_dbd_results_t *res,
+                                apr_pool_t *p);
 
 #endif
