@@ -55,8 +55,10 @@ async function login(device, memberNo, password = PASSWORD) {
   await device.type('#member-no', memberNo);
   await device.type('#password', password);
   await device.type('#captcha', device.lastHeader('/captcha', 'x-captcha-answer'));
+  device.snapshot('01-login');
   await device.tap('#login-button');
   assert.equal(device.route, 'pages/home/home', `logged in: ${device.text()}`);
+  device.snapshot('02-home');
 }
 
 // From 首页: 【会员电子证书】.
@@ -90,6 +92,7 @@ async function confirmAndDownload(device, expected) {
   const file = device.files.real(document.filePath);
   assert.equal(fs.readFileSync(file).subarray(0, 5).toString(), '%PDF-');
   assert.match(device.text('#saved-notice'), /会员证已下载：会员证-.*\.pdf/);
+  device.snapshot('08-confirm');
   const download = device.network.log.filter((e) => e.url.endsWith('/me/certificate?confirm=1')).pop();
   assert.equal(download.method, 'GET');
   assert.equal(download.bearer, true, 'wx.downloadFile sends the Bearer token');
@@ -235,6 +238,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     assert.equal(fs.readFileSync(photo).readUInt16BE(0), 0xffd8, 'the photo on file is a JPEG');
     assert.match(device.text('#step'), /信息确认无误后，可以下载会员证/);
     assert.equal(device.has('#upload-button'), false);
+    device.snapshot('07-certificate');
 
     const pdf = await confirmAndDownload(device,
       ['张明远', '非执业会员', '110000000001', '110000150001', '2015-06-30', '北京注册会计师协会']);
@@ -261,6 +265,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     await device.tap('#certificate-entry');
     const prompt = await device.prompt();
     assert.equal(prompt.content, '没有查询到照片信息');
+    device.snapshot('03-no-photo');
     assert.equal(prompt.showCancel, false);
     assert.equal(prompt.confirmText, '确定');
     await device.answer(prompt, 'confirm');
@@ -279,6 +284,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     await device.tap('#choose-button');
     const sheet = await device.prompt('actionSheet');
     assert.deepEqual(sheet.itemList, ['拍照', '从相册选择']);
+    device.snapshot('04-photo-source');
     await device.answer(sheet, 'choose', 1);
     const media = device.ui.eventsOf('chooseMedia').pop();
     assert.deepEqual(media.sourceType, ['album']);
@@ -292,6 +298,7 @@ describe('the mini-program against a real httpd (match path)', () => {
       assert.ok(device.text('#check-result').includes(problem), `shown: ${problem}`);
     }
     assert.equal(device.page.instance.data.checked, false, '确认上传 stays disabled');
+    device.snapshot('05-photo-problems');
     await device.tap('#upload-button');
     assert.equal(device.ui.open.length, 0, 'a photo with problems is not offered for comparison');
     assert.equal(env.attemptsUsed('110000000002'), 0);
@@ -317,6 +324,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     const result = await device.prompt();
     assert.deepEqual(device.ui.eventsOf('showLoading').slice(loadingsBefore), [{ title: '正在比对照片', mask: true }]);
     assert.equal(result.content, MATCH);
+    device.snapshot('06-match');
     assert.equal(result.showCancel, false);
     await device.answer(result, 'confirm');
     assert.equal(device.route, 'pages/certificate/certificate', '【确定】 goes back to 会员电子证书');
@@ -341,6 +349,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     await device.tap('#certificate-entry');
     const prompt = await device.prompt();
     assert.equal(prompt.content, INCOMPLETE);
+    device.snapshot('11-incomplete');
     await device.answer(prompt, 'confirm');
     assert.equal(device.route, 'pages/profile/profile');
     assert.equal(device.title, '完善信息');
@@ -359,6 +368,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     const mobileError = device.text('#error-mobile');
     assert.ok(mobileError.length > 0, `the server's message for 手机号码 is shown under it: ${mobileError}`);
     assert.equal(env.audit('110000000003', 'profile_update').length, 0, 'nothing saved');
+    device.snapshot('12-profile');
 
     await device.type('#input-mobile', '13700137003');
     await device.tap('#save-button');
@@ -388,6 +398,7 @@ describe('the mini-program against a real httpd (match path)', () => {
     assert.match(device.text('#forgot-notice'), /已发送至：手机 138\*\*\*\*8001/);
     const code = env.gateway.codeFor('13800138001');
     assert.match(code, /^\d{6}$/);
+    device.snapshot('13-forgot');
 
     await device.type('#code', code);
     await device.type('#new-password', 'abcdefgh');
@@ -429,11 +440,13 @@ describe('the mini-program against a real httpd (no-match path)', () => {
     assert.equal(result.title, '比对失败');
     assert.equal(result.content, `${NO_MATCH}\n所属注协：北京注册会计师协会，咨询电话：010-60001100`);
     assert.equal(result.cancelText, '咨询电话');
+    device.snapshot('09-no-match');
     await device.answer(result, 'cancel');
 
     assert.equal(device.route, 'pages/contacts/contacts');
     assert.equal(device.title, '咨询电话');
     assert.match(device.text('#contacts'), /上海市注册会计师协会/);
+    device.snapshot('10-contacts');
     await device.tap('.contact');
     assert.match(device.ui.eventsOf('makePhoneCall').pop().phoneNumber, /^[0-9+-]+$/);
     await device.router.navigateBack({ delta: 1 });

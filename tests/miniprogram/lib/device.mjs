@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { JSDOM } from 'jsdom';
-import { ROOT } from '../../browser/lib/server.mjs';
+import { OUT, ROOT } from '../../browser/lib/server.mjs';
 import { createWx } from './wx.mjs';
 
 const require = createRequire(import.meta.url);
@@ -279,6 +279,30 @@ export class Device {
   async answer(prompt, how, ...args) {
     prompt[how](...args);
     await this.idle();
+  }
+
+  // The screen as the member sees it now, for the README's screenshots
+  // (screenshots.mjs renders it): the page's route, title and data (local
+  // pictures inlined), the open prompt and whether a loading toast is up.
+  snapshot(name) {
+    const inline = (key, value) => {
+      if (typeof value === 'string' && value.startsWith('wxfile://')) {
+        const bytes = fs.readFileSync(this.files.real(value));
+        return bytes.readUInt16BE(0) === 0xffd8 ? `data:image/jpeg;base64,${bytes.toString('base64')}` : value;
+      }
+      return value;
+    };
+    const prompt = this.ui.open[0];
+    const screen = {
+      route: this.route,
+      title: this.title,
+      data: this.page.instance.data,
+      prompt: prompt && { kind: prompt.kind, title: prompt.title, content: prompt.content, showCancel: prompt.showCancel,
+        confirmText: prompt.confirmText, cancelText: prompt.cancelText, itemList: prompt.itemList },
+    };
+    const dir = path.join(OUT, 'screens');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(screen, inline));
   }
 
   // The header of the latest answer to a URL ending with suffix.
