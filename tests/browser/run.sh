@@ -8,28 +8,6 @@
 # installs them). Exits non-zero when a test fails.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../scripts/lib.sh"
-export CICPA_BROWSER_OUT=${CICPA_BROWSER_OUT:-$CC_ROOT/tests/out/browser}
-
-if [ ! -f "$CC_ROOT/.libs/mod_cicpa_cert.so" ] || [ ! -x "$CC_ROOT/cicpa-admin" ]; then
-    cc_log "the module is not built: run make (or scripts/test) first"
-    exit 1
-fi
+. "$here/../node-suite.sh"
 cd "$here" || exit 1
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    cc_log "npm ci (tests/browser)"
-    npm ci --no-audit --no-fund --loglevel=error || exit 1
-fi
-
-# A run that was killed may leave its httpds behind: stop them by their pid files.
-stop_leftovers() {
-    local pidfile
-    for pidfile in "$CICPA_BROWSER_OUT"/*/httpd.pid; do
-        [ -f "$pidfile" ] || continue
-        apache2 -f "$(dirname "$pidfile")/httpd.conf" -k stop 2>/dev/null
-    done
-}
-stop_leftovers
-trap stop_leftovers EXIT
-
-node --test desktop.test.mjs mobile.test.mjs staff.test.mjs
+run_node_suite "${CICPA_BROWSER_OUT:-$CC_ROOT/tests/out/browser}" desktop.test.mjs mobile.test.mjs staff.test.mjs

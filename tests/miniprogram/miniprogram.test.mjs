@@ -12,7 +12,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startServer } from '../browser/lib/server.mjs';
-import { SMS_KEY, startSmsGateway } from '../browser/lib/sms-gateway.mjs';
+import { startSmsGateway } from '../browser/lib/sms-gateway.mjs';
+import {
+  INCOMPLETE, MATCH, NO_MATCH, ONE_CHANCE, PHOTO_REQUIREMENTS, testConf,
+} from '../browser/lib/guide.mjs';
 import { MATCHING_PHOTO, NON_MATCHING_PHOTO, badPhoto, pdfText } from '../browser/lib/files.mjs';
 import { Device, MINIPROGRAM } from './lib/device.mjs';
 import { openDb } from './lib/db.mjs';
@@ -20,27 +23,6 @@ import { openDb } from './lib/db.mjs';
 const require = createRequire(import.meta.url);
 const PASSWORD = 'Demo@2026';
 const TIMEOUT = { timeout: 120000 }; // a flow that hangs on a prompt that never shows fails, never blocks CI
-
-// The guide's words the pages must show.
-const PHOTO_REQUIREMENTS = '照片要求：照片为本人近1年内1寸免冠白底证件照片，要求清晰、完整；照片为jpg格式，'
-  + '占用磁盘容量大小在10-20K之间，照片像素:178像素×220像素，分辨率至少满足每英寸96×96点；'
-  + '禁止上传生活照、全身照等不符合要求的照片。';
-const ONE_CHANCE = '照片将与公安部照片库对比，费用原因，每人仅有一次上传对比机会，若上传的照片对比不成功，'
-  + '需要联系注协进行现场审核，点击此处查看咨询电话。';
-const MATCH = '比对成功，可以信息确认并下载会员证！';
-const NO_MATCH = '照片对比不成功，需要联系注协进行现场审核。';
-const INCOMPLETE = '请您先将基础信息中的必填信息补充完整...';
-
-function testConf(gateway) {
-  return [
-    'CicpaCertCaptcha On',
-    'CicpaCertCaptchaTestHeader On',
-    'CicpaCertCaptchaRate 6000',
-    `CicpaCertSmsUrl ${gateway.url}`,
-    `CicpaCertSmsKey ${SMS_KEY}`,
-    '',
-  ].join('\n');
-}
 
 function sha256(file) {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -383,6 +365,19 @@ describe('the mini-program against a real httpd (match path)', () => {
 
     const pdf = await confirmAndDownload(device, ['王建国', '310000160003', '上海市注册会计师协会']);
     assert.ok(pdf.text.includes('110000000003'), 'the PDF carries the member number');
+  });
+
+  test('a session ended on the server: the next page goes back to login with 登录已过期', TIMEOUT, async () => {
+    const device = env.device();
+    await login(device, '110000000003');
+    const token = wx.getStorageSync('cicpa_session_token');
+    const logout = await fetch(`${env.server.url}/cert/api/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(logout.status, 200);
+    await device.tap('#certificate-entry');
+    assert.equal(device.route, 'pages/login/login');
+    assert.equal(device.text('#login-notice'), '登录已过期，请重新登录');
+    assert.equal(wx.getStorageSync('cicpa_session_token'), '', 'the dead token is dropped');
+    assert.equal(device.ui.open.length, 0);
   });
 
   test('忘记密码？: identity and captcha, the code from the SMS gateway, a new password, login with it', TIMEOUT, async () => {

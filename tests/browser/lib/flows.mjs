@@ -7,33 +7,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startServer } from './server.mjs';
 import { inspect, launchBrowser, newPage } from './browser.mjs';
-import { SMS_KEY, startSmsGateway } from './sms-gateway.mjs';
+import { startSmsGateway } from './sms-gateway.mjs';
+import {
+  INCOMPLETE, MATCH, NO_MATCH, ONE_CHANCE, PHOTO_REQUIREMENTS, testConf,
+} from './guide.mjs';
 import { MATCHING_PHOTO, NON_MATCHING_PHOTO, badPhoto, pdfText } from './files.mjs';
 
 const PASSWORD = 'Demo@2026';
-
-// The guide's texts the pages must show word for word.
-const PHOTO_REQUIREMENTS = '照片要求：照片为本人近1年内1寸免冠白底证件照片，要求清晰、完整；照片为jpg格式，'
-  + '占用磁盘容量大小在10-20K之间，照片像素:178像素×220像素，分辨率至少满足每英寸96×96点；'
-  + '禁止上传生活照、全身照等不符合要求的照片。';
-const ONE_CHANCE = '照片将与公安部照片库对比，费用原因，每人仅有一次上传对比机会，若上传的照片对比不成功，'
-  + '需要联系注协进行现场审核，点击此处查看咨询电话。';
-const MATCH = '比对成功，可以信息确认并下载会员证！';
-const NO_MATCH = '照片对比不成功，需要联系注协进行现场审核。';
-const INCOMPLETE = '请您先将基础信息中的必填信息补充完整...';
-
-// The test httpd: captcha on, its answer handed to the test in a header
-// (test-only directive), recovery codes through the stand-in SMS gateway.
-function testConf(gateway) {
-  return [
-    'CicpaCertCaptcha On',
-    'CicpaCertCaptchaTestHeader On',
-    'CicpaCertCaptchaRate 6000',
-    `CicpaCertSmsUrl ${gateway.url}`,
-    `CicpaCertSmsKey ${SMS_KEY}`,
-    '',
-  ].join('\n');
-}
 
 // The answer of the next captcha the page loads (call before the action
 // that loads it); onPage: only one loaded by a page whose URL has that text.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { JSDOM } from 'jsdom';
 import { OUT, ROOT } from '../../browser/lib/server.mjs';
-import { createWx } from './wx.mjs';
+import { createWx, finish } from './wx.mjs';
 
 const require = createRequire(import.meta.url);
 const jsdom = new JSDOM('<!doctype html><html><head></head><body></body></html>');
@@ -130,7 +130,7 @@ class Ui {
     const prompt = { kind, ...options };
     const answer = (ok, res) => {
       this.open.splice(this.open.indexOf(prompt), 1);
-      finishPrompt(options, ok, res);
+      finish(options, ok, res);
     };
     if (kind === 'modal') {
       prompt.confirm = () => answer(true, { confirm: true, cancel: false });
@@ -162,7 +162,7 @@ class Ui {
 
   record(kind, options) {
     this.events.push({ kind, options });
-    finishPrompt(options, true, { errMsg: `${kind}:ok` });
+    finish(options, true, { errMsg: `${kind}:ok` });
   }
 
   eventsOf(kind) {
@@ -175,22 +175,12 @@ class Ui {
     this.events.push({ kind: 'chooseMedia', options });
     const file = this.chosen.shift();
     if (!file) {
-      finishPrompt(options, false, { errMsg: 'chooseMedia:fail cancel' });
+      finish(options, false, { errMsg: 'chooseMedia:fail cancel' });
       return;
     }
     const bytes = fs.readFileSync(file);
     const tempFilePath = this.files.saveTemp(bytes, '.jpg');
-    finishPrompt(options, true, { type: 'image', tempFiles: [{ tempFilePath, size: bytes.length, fileType: 'image' }] });
-  }
-}
-
-function finishPrompt(options, ok, res) {
-  const callback = ok ? options.success : options.fail;
-  if (typeof callback === 'function') {
-    callback(res);
-  }
-  if (typeof options.complete === 'function') {
-    options.complete(res);
+    finish(options, true, { type: 'image', tempFiles: [{ tempFilePath, size: bytes.length, fileType: 'image' }] });
   }
 }
 

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-function finish(options, ok, res) {
+// Calls a wx API's success or fail, then complete, with res.
+export function finish(options, ok, res) {
   const callback = ok ? options.success : options.fail;
   if (typeof callback === 'function') {
     callback(res);
