@@ -70,11 +70,15 @@ function staffOnlyMissing(member) {
 }
 
 // What stands between the member and the certificate (next_step):
-// { message, page } where page is where 【确定】 leads ('' = stay).
+// { message, page, ready } where page is where 【确定】 leads ('' = stay)
+// and ready says the certificate can be downloaded now.
 function nextStep(member) {
   switch (member.next_step) {
     case 'download':
-      return { message: '信息确认无误后，可以下载会员证。', page: '/pages/confirm/confirm' };
+      if (member.photo && member.photo.message) { // 获取照片信息失败: on record, not readable now
+        return { message: `${member.photo.message}，请稍后刷新页面重试。`, page: '' };
+      }
+      return { message: '信息确认无误后，可以下载会员证。', page: '/pages/confirm/confirm', ready: true };
     case 'upload_photo':
       return { message: (member.photo && member.photo.message) || TEXTS.noPhoto, page: '/pages/photo/photo' };
     case 'complete_profile':

@@ -466,6 +466,28 @@ describe('the mini-program against a real httpd (no-match path)', () => {
     assert.match(audited[0].detail, /"result":"no_match"/);
   });
 
+  test('a photo on record that cannot be read: 获取照片信息失败 with 【确定】, no certificate', TIMEOUT, async () => {
+    env.db.exec("DELETE FROM member_photos WHERE member_no = '110000000001'");
+    const device = env.device();
+    await login(device, '110000000001');
+    await device.tap('#certificate-entry');
+    const prompt = await device.prompt();
+    assert.equal(prompt.content, '获取照片信息失败');
+    assert.equal(prompt.showCancel, false);
+    assert.equal(prompt.confirmText, '确定');
+    device.snapshot('14-photo-failed');
+    await device.answer(prompt, 'confirm');
+    assert.equal(device.route, 'pages/certificate/certificate');
+    assert.equal(device.text('#photo-empty'), '获取照片信息失败');
+    assert.equal(device.text('#step'), '获取照片信息失败，请稍后刷新页面重试。');
+    await device.tap('#download-button');
+    const blocked = await device.prompt();
+    assert.equal(blocked.content, '获取照片信息失败，请稍后刷新页面重试。');
+    await device.answer(blocked, 'confirm');
+    assert.equal(device.route, 'pages/certificate/certificate', 'no way to a certificate without the photo');
+    assert.equal(env.audit('110000000001', 'certificate_download').length, 0);
+  });
+
   test('httpd logged no error', () => {
     assert.deepEqual(env.server.seriousErrors(), []);
   });

@@ -9,8 +9,6 @@ const {
   TEXTS, dataRows, fieldValue, instituteContact, nextStep, showFailure,
 } = require('../../utils/member.js');
 
-const TONE = { download: 'ok', upload_photo: 'warn', complete_profile: 'warn' };
-
 Component({
   data: {
     loaded: false,
@@ -69,7 +67,7 @@ Component({
         canUpload: member.next_step === 'upload_photo',
         attemptsLeft: member.compare_attempts_left,
         stepMessage: step.message,
-        stepTone: TONE[member.next_step] || 'error',
+        stepTone: step.ready ? 'ok' : (step.page ? 'warn' : 'error'),
         stepContact: withInstitute ? instituteContact(member.institute) : '',
         showContacts: withInstitute,
       });
@@ -94,7 +92,7 @@ Component({
     },
     onDownload() {
       const step = nextStep(this.member);
-      if (this.member.next_step === 'download') {
+      if (step.ready) {
         wx.navigateTo({ url: step.page });
         return;
       }

@@ -20,8 +20,9 @@ Component({
     onLoad() {
       api.getJson('/me').then((member) => {
         this.member = member;
-        if (member.next_step !== 'download') {
-          this.setData({ blocked: nextStep(member).message });
+        const step = nextStep(member);
+        if (!step.ready) {
+          this.setData({ blocked: step.message });
           return null;
         }
         this.setData({ ready: true, rows: certificateRows(member) });

@@ -10,5 +10,9 @@ export function openDb(server) {
       const out = execFileSync('sqlite3', ['-json', '-readonly', file, sql], { encoding: 'utf8' }).trim();
       return out ? JSON.parse(out) : [];
     },
+    // A change made behind the module's back (a lost photo, say).
+    exec(sql) {
+      execFileSync('sqlite3', [file, sql]);
+    },
   };
 }
