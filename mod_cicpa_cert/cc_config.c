@@ -5,6 +5,7 @@
 #include "cc_config.h"
 #include "cc_rate.h"
 #include "cc_mail.h"
+#include "cc_outbox.h"
 
 enum {
     SET_FONT = 1 << 0,
@@ -283,12 +284,14 @@ const char *cc_config_url(cmd_parms *cmd, const char *arg, const char *scheme, a
     return NULL;
 }
 
-/* SMTP takes smtp:// or smtps://, the SMS gateway http:// or https://. */
+/* SMTP takes smtp:// or smtps://, the SMS gateway http:// or https://;
+ * both take file:///FOLDER, a demo's outbox (cc_outbox.h). */
 static const char *set_delivery_url(cmd_parms *cmd, void *dc, const char *arg)
 {
     int bit = (int)(apr_uintptr_t)cmd->info;
     apr_uri_t uri;
-    const char *err = cc_config_url(cmd, arg, bit == SET_SMTP_URL ? "smtp" : "http", &uri);
+    const char *err = cc_outbox_url(arg) ? cc_outbox_problem(cmd->directive->directive, arg, cmd->pool)
+                                         : cc_config_url(cmd, arg, bit == SET_SMTP_URL ? "smtp" : "http", &uri);
     if (err != NULL) {
         return err;
     }
@@ -419,7 +422,7 @@ static const char *recovery_problem(const cc_server_conf *conf)
     if (conf->smtp_password != NULL && conf->smtp_user == NULL) {
         return "CicpaCertSmtpPassword needs CicpaCertSmtpUser";
     }
-    if (conf->sms_url != NULL && conf->sms_key == NULL) {
+    if (conf->sms_url != NULL && conf->sms_key == NULL && !cc_outbox_url(conf->sms_url)) {
         return "CicpaCertSmsKey is required with CicpaCertSmsUrl";
     }
     return NULL;
@@ -435,6 +438,10 @@ static void warn_about_login(server_rec *s, const cc_server_conf *conf)
         && !conf->smtp_starttls && conf->smtp_user != NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "CicpaCertSmtpUser over smtp:// with"
                      " CicpaCertSmtpStartTLS Off: the SMTP password travels in clear");
+    }
+    if (cc_outbox_url(conf->smtp_url) || cc_outbox_url(conf->sms_url)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "CicpaCertSmtpUrl/CicpaCertSmsUrl file://: recovery"
+                     " codes are written to a folder, not sent. For demos only, never in production");
     }
 }
 

@@ -5,6 +5,7 @@
 #include "cc_crypto.h"
 #include "cc_mail.h"
 #include "cc_notify.h"
+#include "cc_outbox.h"
 #include "cc_sms.h"
 
 #define CONNECT_TIMEOUT 5L     /* seconds to connect */
@@ -90,6 +91,20 @@ static CURL *easy(const char *url, const char *protocols)
     return curl;
 }
 
+/* A file:// URL (demos): the message goes into that folder, not out. */
+static int to_outbox(request_rec *r, const char *url, const char *suffix, const char *data,
+                     const char *what)
+{
+    const char *name = NULL;
+    apr_status_t rv = data ? cc_outbox_write(url, suffix, data, strlen(data), r->pool, &name) : APR_EINVAL;
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "%s not written to the outbox %s", what, url);
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s written to the outbox %s as %s", what, url, name);
+    return OK;
+}
+
 /* ---- e-mail */
 
 /* The message being sent, rewound before every try. */
@@ -126,6 +141,9 @@ int cc_notify_mail(request_rec *r, const char *address, const char *subject, con
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     const char *what = apr_pstrcat(r->pool, "e-mail to ", cc_mail_mask_address(address, r->pool), NULL);
     upload up = { message_text(r, conf, address, subject, text), 0, 0 };
+    if (cc_outbox_url(conf->smtp_url)) {
+        return to_outbox(r, conf->smtp_url, "eml", up.data, what);
+    }
     CURL *curl = up.data ? easy(conf->smtp_url, "smtp,smtps") : NULL;
     if (curl == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s not sent: %s", what,
@@ -181,6 +199,9 @@ int cc_notify_sms(request_rec *r, const char *mobile, const char *code, int minu
     const char *request_id = cc_random_token(MESSAGE_ID_BYTES, r->pool);
     sms_request req = { conf->sms_key, NULL, NULL };
     req.body = request_id ? cc_sms_code_body(request_id, mobile, code, minutes, text, r->pool) : NULL;
+    if (cc_outbox_url(conf->sms_url)) {
+        return to_outbox(r, conf->sms_url, "json", req.body, what);
+    }
     CURL *curl = req.body ? easy(conf->sms_url, "http,https") : NULL;
     if (curl == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s not sent: request not built", what);

@@ -9,7 +9,8 @@ CC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config apache2 
   libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql libhpdf-dev libjpeg-dev libharfbuzz-dev
   libssl-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev libqrencode-dev fonts-lxgw-wenkai sqlite3"
 CC_TEST_PACKAGES="python3-pytest python3-requests python3-psycopg2 postgresql-15 qpdf
-  poppler-utils imagemagick clang wrk python3-aiosmtpd zbar-tools"
+  poppler-utils imagemagick clang wrk python3-aiosmtpd zbar-tools
+  dpkg-dev debhelper lintian curl"
 
 # The browser tests (tests/browser): Node.js and npm, Debian's Chromium, and
 # a CJK sans-serif font for it.

@@ -1,5 +1,6 @@
 /* migrate DIR: the ordered schema migrations (NNN_*.sql), each in a
  * transaction of its own and recorded in schema_version. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,8 @@ int cmd_migrate(admin_db *db, const char *dir)
     }
     apr_array_header_t *files = sorted_files(dir, ".sql", db->pool);
     if (files == NULL) {
-        return fail("cannot list migrations in", dir);
+        /* sorted_files stops at opendir, which set errno */
+        return fail(apr_pstrcat(db->pool, "cannot list migrations in ", dir, NULL), strerror(errno));
     }
     for (int i = 0; i < files->nelts; i++) {
         migration m = { NULL, APR_ARRAY_IDX(files, i, const char *), 0 };
