@@ -60,7 +60,10 @@ int cc_admin_audit_list(cc_admin_ctx *ctx)
     apr_int64_t since = from && *from ? day_start(from) : 0;
     apr_int64_t until = to && *to ? day_start(to) : 0;
     apr_int64_t n = limit && *limit ? apr_atoi64(limit) : DEFAULT_LIMIT;
-    if (!member || !staff || !action || since < 0 || until < 0 || n < 1 || n > MAX_LIMIT) {
+    if (!member || !staff || !action || !from || !to || !limit) {
+        return cc_send_error(r, HTTP_BAD_REQUEST, "bad_filter", "筛选条件过长：每项不超过64个字符");
+    }
+    if (since < 0 || until < 0 || n < 1 || n > MAX_LIMIT) {
         return cc_send_error(r, HTTP_BAD_REQUEST, "bad_filter",
                              "筛选条件有误（日期格式 YYYY-MM-DD，条数 1-1000）");
     }

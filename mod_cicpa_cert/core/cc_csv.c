@@ -110,8 +110,17 @@ apr_status_t cc_csv_parse(const char *text, apr_size_t len, apr_pool_t *p,
     return APR_SUCCESS;
 }
 
+/* What Excel, WPS and LibreOffice read as the start of a formula. */
+static int starts_formula(const char *field)
+{
+    return *field != '\0' && strchr("=+-@\t\r", *field) != NULL;
+}
+
 const char *cc_csv_field(const char *field, apr_pool_t *p)
 {
+    if (starts_formula(field)) {
+        field = apr_pstrcat(p, "'", field, NULL);
+    }
     if (strpbrk(field, ",\"\r\n") == NULL) {
         return field;
     }

@@ -20,7 +20,10 @@ apr_status_t cc_csv_parse(const char *text, apr_size_t len, apr_pool_t *p,
                           apr_array_header_t **records, const char **err);
 
 /* field as a CSV field: quoted (quotes doubled) when it holds a comma, a
- * quote, CR or LF, else as it is. */
+ * quote, CR or LF, else as it is. A field starting with = + - @, a tab or a
+ * CR gets a leading single quote first (OWASP's advice against formula
+ * injection): spreadsheets would otherwise run it as a formula, and the
+ * audit holds text typed by anonymous visitors. */
 const char *cc_csv_field(const char *field, apr_pool_t *p);
 
 #endif

@@ -49,8 +49,8 @@ static apr_status_t decode_component(const char *s, apr_size_t n,
     return APR_SUCCESS;
 }
 
-/* Adds the name[=value] pair in the n bytes at s; an empty name is dropped
- * and an already present name keeps its first value. */
+/* Adds the name[=value] pair in the n bytes at s; an empty name is dropped,
+ * a name already present is APR_EEXIST. */
 static apr_status_t add_pair(const char *s, apr_size_t n, apr_pool_t *p,
                              apr_table_t *form)
 {
@@ -62,9 +62,12 @@ static apr_status_t add_pair(const char *s, apr_size_t n, apr_pool_t *p,
     rv = decode_component(s, name_len, p, &name);
     if (rv == APR_SUCCESS && eq)
         rv = decode_component(eq + 1, n - name_len - 1, p, &value);
-    if (rv == APR_SUCCESS && *name && !apr_table_get(form, name))
-        apr_table_setn(form, name, value);
-    return rv;
+    if (rv != APR_SUCCESS || !*name)
+        return rv;
+    if (apr_table_get(form, name))
+        return APR_EEXIST;
+    apr_table_setn(form, name, value);
+    return APR_SUCCESS;
 }
 
 apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
@@ -78,8 +81,11 @@ apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
         const char *amp = memchr(body + start, '&', len - start);
         apr_size_t end = amp ? (apr_size_t)(amp - body) : len;
 
-        if (end > start && add_pair(body + start, end - start, p, form))
-            return APR_EGENERAL;
+        apr_status_t rv = end > start ? add_pair(body + start, end - start, p, form)
+                                      : APR_SUCCESS;
+
+        if (rv != APR_SUCCESS)
+            return rv;
         start = end + 1;
     }
     *out = form;

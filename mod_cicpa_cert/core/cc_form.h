@@ -6,8 +6,10 @@
 #include <apr_tables.h>
 
 /* Decodes body (len bytes, '+' as space, %XX escapes) into *out (keys and
- * values copied into p; a repeated key keeps the first value). Returns
- * APR_EGENERAL on a broken %-escape, a NUL byte, or invalid UTF-8. */
+ * values copied into p). Returns APR_EGENERAL on a broken %-escape, a NUL
+ * byte, or invalid UTF-8, and APR_EEXIST on a key sent twice (refused like
+ * a duplicate JSON key: which value was meant is anyone's guess, and layers
+ * that pick differently could be played against each other). */
 apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
                            apr_table_t **out);
 

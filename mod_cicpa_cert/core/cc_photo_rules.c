@@ -20,7 +20,8 @@
 #define JFIF_UNIT_INCH 1
 #define JFIF_UNIT_CM 2
 
-/* The few TIFF (EXIF IFD0) fields that carry a density. */
+/* The few TIFF (EXIF IFD0) fields read: the density and the orientation. */
+#define TIFF_ORIENTATION 0x0112
 #define TIFF_X_RESOLUTION 0x011A
 #define TIFF_Y_RESOLUTION 0x011B
 #define TIFF_RESOLUTION_UNIT 0x0128
@@ -29,6 +30,12 @@
 #define TIFF_UNIT_INCH 2
 #define TIFF_UNIT_CM 3
 #define TIFF_ENTRY_BYTES 12
+
+/* EXIF Orientation: 1 is upright; 2-8 tell viewers to flip and/or rotate
+ * the stored pixels; 5-8 turn them a quarter, swapping width and height. */
+#define ORIENTATION_UPRIGHT 1
+#define ORIENTATION_LAST 8
+#define ORIENTATION_FIRST_QUARTER_TURN 5
 
 /* A density in dots per inch, when the file records one. */
 typedef struct photo_density {
@@ -51,6 +58,21 @@ typedef struct tiff_view {
     apr_size_t len;
     int big_endian;
 } tiff_view;
+
+/* What the first IFD of an EXIF APP1 says (absent fields as TIFF defaults
+ * them: inches, upright); resolutions -1 when absent or unusable. */
+typedef struct exif_ifd0 {
+    double x_resolution, y_resolution;
+    apr_uint32_t resolution_unit;
+    apr_uint32_t orientation;
+} exif_ifd0;
+
+/* The photo as a viewer shows it: the stored size turned by the EXIF
+ * orientation (1 when absent). */
+typedef struct photo_view {
+    apr_uint32_t orientation;
+    JDIMENSION width, height;
+} photo_view;
 
 void cc_photo_rules_default(cc_photo_rules *rules)
 {
@@ -218,44 +240,43 @@ static double tiff_rational(const tiff_view *tiff, apr_uint32_t offset)
     return (double)tiff_u32(tiff, tiff->data + offset) / denominator;
 }
 
-/* XResolution, YResolution and ResolutionUnit (inches unless it says
- * otherwise, as TIFF defines) from the first IFD of the TIFF data. */
-static photo_density tiff_density(const tiff_view *tiff)
+/* XResolution, YResolution, ResolutionUnit and Orientation from the
+ * first IFD of the TIFF data; every read bounded by its length. */
+static exif_ifd0 tiff_ifd0(const tiff_view *tiff)
 {
-    photo_density unknown = { 0, 0, 0 };
-    apr_uint32_t ifd = tiff_u32(tiff, tiff->data + 4), entries, unit = TIFF_UNIT_INCH;
-    double x = -1, y = -1;
+    exif_ifd0 tags = { -1, -1, TIFF_UNIT_INCH, ORIENTATION_UPRIGHT };
+    apr_uint32_t ifd = tiff_u32(tiff, tiff->data + 4), entries;
 
     if (ifd > tiff->len || tiff->len - ifd < 2)
-        return unknown;
+        return tags;
     entries = tiff_u16(tiff, tiff->data + ifd);
     if (entries > (tiff->len - ifd - 2) / TIFF_ENTRY_BYTES)
-        return unknown;
+        return tags;
     for (apr_uint32_t i = 0; i < entries; i++) {
         const unsigned char *entry = tiff->data + ifd + 2 + i * TIFF_ENTRY_BYTES;
         apr_uint32_t tag = tiff_u16(tiff, entry), type = tiff_u16(tiff, entry + 2);
 
         if (tag == TIFF_X_RESOLUTION && type == TIFF_RATIONAL)
-            x = tiff_rational(tiff, tiff_u32(tiff, entry + 8));
+            tags.x_resolution = tiff_rational(tiff, tiff_u32(tiff, entry + 8));
         else if (tag == TIFF_Y_RESOLUTION && type == TIFF_RATIONAL)
-            y = tiff_rational(tiff, tiff_u32(tiff, entry + 8));
+            tags.y_resolution = tiff_rational(tiff, tiff_u32(tiff, entry + 8));
         else if (tag == TIFF_RESOLUTION_UNIT && type == TIFF_SHORT)
-            unit = tiff_u16(tiff, entry + 8);
+            tags.resolution_unit = tiff_u16(tiff, entry + 8);
+        else if (tag == TIFF_ORIENTATION && type == TIFF_SHORT)
+            tags.orientation = tiff_u16(tiff, entry + 8);
     }
-    if (x < 0 || y < 0 || (unit != TIFF_UNIT_INCH && unit != TIFF_UNIT_CM))
-        return unknown;
-    return density_of(x, y, unit == TIFF_UNIT_CM ? CM_PER_INCH : 1);
+    return tags;
 }
 
-/* The density in an APP1 marker that holds EXIF ("Exif\0\0" + TIFF). */
-static photo_density exif_density(const unsigned char *data, apr_size_t len)
+/* The IFD0 of an APP1 marker that holds EXIF ("Exif\0\0" + TIFF); false
+ * when it holds something else. */
+static int exif_read(const unsigned char *data, apr_size_t len, exif_ifd0 *tags)
 {
     static const unsigned char exif_id[6] = { 'E', 'x', 'i', 'f', 0, 0 };
-    photo_density unknown = { 0, 0, 0 };
     tiff_view tiff;
 
     if (len < sizeof exif_id + 8 || memcmp(data, exif_id, sizeof exif_id) != 0)
-        return unknown;
+        return 0;
     tiff.data = data + sizeof exif_id;
     tiff.len = len - sizeof exif_id;
     if (memcmp(tiff.data, "MM\0*", 4) == 0)
@@ -263,19 +284,54 @@ static photo_density exif_density(const unsigned char *data, apr_size_t len)
     else if (memcmp(tiff.data, "II*\0", 4) == 0)
         tiff.big_endian = 0;
     else
+        return 0;
+    *tags = tiff_ifd0(&tiff);
+    return 1;
+}
+
+static photo_density exif_density(const exif_ifd0 *tags)
+{
+    photo_density unknown = { 0, 0, 0 };
+    apr_uint32_t unit = tags->resolution_unit;
+
+    if (tags->x_resolution < 0 || tags->y_resolution < 0
+        || (unit != TIFF_UNIT_INCH && unit != TIFF_UNIT_CM))
         return unknown;
-    return tiff_density(&tiff);
+    return density_of(tags->x_resolution, tags->y_resolution,
+                      unit == TIFF_UNIT_CM ? CM_PER_INCH : 1);
 }
 
 /* JFIF's density when it has units; otherwise the first EXIF that has one. */
 static photo_density recorded_density(const struct jpeg_decompress_struct *cinfo)
 {
     photo_density density = jfif_density(cinfo);
+    exif_ifd0 tags;
 
     for (jpeg_saved_marker_ptr m = cinfo->marker_list; m && !density.known; m = m->next)
-        if (m->marker == JPEG_APP0 + 1)
-            density = exif_density(m->data, m->data_length);
+        if (m->marker == JPEG_APP0 + 1 && exif_read(m->data, m->data_length, &tags))
+            density = exif_density(&tags);
     return density;
+}
+
+/* How viewers show the photo. Any EXIF that asks to flip or turn it counts
+ * (viewers differ in which of several they follow); values outside 1-8 are
+ * ignored, as viewers ignore them. */
+static photo_view viewed(const struct jpeg_decompress_struct *cinfo)
+{
+    photo_view view = { ORIENTATION_UPRIGHT, cinfo->image_width, cinfo->image_height };
+    exif_ifd0 tags;
+
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next)
+        if (m->marker == JPEG_APP0 + 1 && exif_read(m->data, m->data_length, &tags)
+            && tags.orientation > ORIENTATION_UPRIGHT && tags.orientation <= ORIENTATION_LAST) {
+            view.orientation = tags.orientation;
+            break;
+        }
+    if (view.orientation >= ORIENTATION_FIRST_QUARTER_TURN) {
+        view.width = cinfo->image_height;
+        view.height = cinfo->image_width;
+    }
+    return view;
 }
 
 /* ---- the rules */
@@ -300,16 +356,37 @@ static int starts_with_soi(const unsigned char *data, apr_size_t len)
     return len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 }
 
-static int check_dimensions(const cc_photo_rules *rules,
-                            const struct jpeg_decompress_struct *cinfo,
+/* Judged as shown: a 220x178 file that viewers turn upright is 178x220. */
+static int check_dimensions(const cc_photo_rules *rules, const photo_view *view,
                             apr_array_header_t *problems, apr_pool_t *p)
 {
-    if (cinfo->image_width == (JDIMENSION)rules->width
-        && cinfo->image_height == (JDIMENSION)rules->height)
+    if (view->width == (JDIMENSION)rules->width && view->height == (JDIMENSION)rules->height)
         return 1;
     add_problem(problems, "bad_dimensions", apr_psprintf(p,
         "照片像素须为%d×%d（宽×高），当前为%u×%u",
-        rules->width, rules->height, cinfo->image_width, cinfo->image_height));
+        rules->width, rules->height, view->width, view->height));
+    return 0;
+}
+
+/* A photo viewers flip or turn is refused: the PDF embeds the stored pixels
+ * as they are (PDF knows no EXIF), so the certificate would show it other
+ * than the member's browser did. Turning it here without loss is not
+ * possible at these sizes (JPEG turns losslessly only whole 8/16-pixel
+ * blocks), so the member saves it upright once, with any image tool. */
+static int check_orientation(const photo_view *view, apr_array_header_t *problems,
+                             apr_pool_t *p)
+{
+    static const char *const shown_as[ORIENTATION_LAST + 1] = {
+        NULL, NULL, "左右翻转", "旋转180°", "上下翻转", "左右翻转并逆时针旋转90°",
+        "顺时针旋转90°", "左右翻转并顺时针旋转90°", "逆时针旋转90°",
+    };
+
+    if (view->orientation == ORIENTATION_UPRIGHT)
+        return 1;
+    add_problem(problems, "exif_orientation", apr_psprintf(p,
+        "照片带有EXIF方向标记（值为%u：查看时%s显示），证书上的照片会与所见方向不同；"
+        "请用图片工具将照片转正后另存为不带方向标记的JPG再上传",
+        view->orientation, shown_as[view->orientation]));
     return 0;
 }
 
@@ -380,17 +457,21 @@ static void check_jpeg(cc_jpeg_reader *reader, const cc_photo_rules *rules,
 {
     const struct jpeg_decompress_struct *cinfo = &reader->cinfo;
     pixel_tally tally = { 0, 0, 0, 0 };
-    int right_size, convertible;
+    photo_view view;
+    int right_size, upright, convertible;
 
     if (!read_header(reader, data, len)) {
         add_corrupt(problems);
         return;
     }
-    right_size = check_dimensions(rules, cinfo, problems, p);
+    view = viewed(cinfo);
+    right_size = check_dimensions(rules, &view, problems, p);
+    upright = check_orientation(&view, problems, p);
     check_density(rules, cinfo, problems, p);
     convertible = check_colour_space(cinfo, problems);
-    if (!right_size || !convertible)
-        return;  /* no pixels are decoded for a wrong or unusable header */
+    if (!right_size || !upright || !convertible)
+        return;  /* no pixels are decoded for a wrong or unusable header, nor
+                    judged on an edge that viewers show elsewhere */
     if (!decode_pixels(reader, rules, &tally, p)) {
         add_corrupt(problems);
         return;

@@ -23,7 +23,8 @@ typedef struct cc_photo_rules {
  *   file_too_small, file_too_large   size outside [min_bytes, max_bytes]
  *   not_jpeg                         content does not start with a JPEG SOI
  *   corrupt                          libjpeg cannot read it, or warns while reading
- *   bad_dimensions                   not width x height pixels
+ *   bad_dimensions                   not width x height pixels as viewers show it
+ *   exif_orientation                 EXIF asks viewers to flip or turn it
  *   no_density, low_density          density unknown, or below min_dpi
  *   unsupported_colour_space         CMYK/YCCK or another non-RGB JPEG
  *   not_colour                       greyscale, or too few coloured pixels

@@ -60,9 +60,6 @@ static const struct form_case form_cases[] = {
     {"a==", "a", "=", 1},
     {"a=%3D%26", "a", "=&", 1},
     {"=orphan&b=2", "", NULL, 1},              /* empty names are dropped */
-    {"a=first&a=second", "a", "first", 1},     /* the first value wins */
-    {"a=&a=second", "a", "", 1},
-    {"Name=first&name=second", "name", "first", 1}, /* keys ignore case */
     {"a=%20%09x", "a", " \tx", 1},             /* controls are the validators' job */
 };
 
@@ -116,6 +113,25 @@ static void test_form_broken(void **state)
 
         if (rv != APR_EGENERAL)
             fail_msg("broken body %zu \"%s\" was accepted", i, broken_bodies[i]);
+        assert_null(form);
+    }
+}
+
+/* A key sent twice is refused, as JSON's duplicate keys are: no value wins. */
+static void test_form_duplicate_keys(void **state)
+{
+    static const char *const duplicated[] = {
+        "a=first&a=second", "a=&a=second", "a&a", "member_no=1&x=2&member_no=1",
+        "Name=first&name=second",  /* keys ignore case, as the table does */
+        "a=1&%61=2",               /* the same key, one of them escaped */
+    };
+    size_t i;
+
+    for (i = 0; i < COUNT(duplicated); i++) {
+        apr_table_t *form = apr_table_make(pool, 1);
+
+        if (cc_form_parse(duplicated[i], strlen(duplicated[i]), pool, &form) != APR_EEXIST)
+            fail_msg("duplicate keys in \"%s\" were accepted", duplicated[i]);
         assert_null(form);
     }
 }
@@ -333,6 +349,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_form_cases),
         cmocka_unit_test(test_form_broken),
+        cmocka_unit_test(test_form_duplicate_keys),
         cmocka_unit_test(test_form_raw_nul),
         cmocka_unit_test(test_form_bounded_by_len),
         cmocka_unit_test(test_mask_middle),

@@ -83,6 +83,24 @@ static void test_fields_are_quoted_only_when_needed(void **state)
     assert_string_equal(field(r, 0, 0), "x, \"y\"\r\n");
 }
 
+/* OWASP's formula injection: a cell a spreadsheet would run as a formula
+ * starts with a single quote; text that only holds such characters later
+ * stays as it is. */
+static void test_formula_cells_are_neutralised(void **state)
+{
+    assert_string_equal(cc_csv_field("=HYPERLINK(\"http://evil.example\",\"x\")", pool),
+                        "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"");
+    assert_string_equal(cc_csv_field("@SUM(1+1)*cmd|' /C calc'!A0", pool), "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_string_equal(cc_csv_field("+1", pool), "'+1");
+    assert_string_equal(cc_csv_field("-2+3", pool), "'-2+3");
+    assert_string_equal(cc_csv_field("\tx", pool), "'\tx");
+    assert_string_equal(cc_csv_field("\r=1", pool), "\"'\r=1\"");
+    assert_string_equal(cc_csv_field("a=1+2-3@x", pool), "a=1+2-3@x");
+    assert_string_equal(cc_csv_field("", pool), "");
+    apr_array_header_t *r = parse_ok(cc_csv_field("=1,2", pool));
+    assert_string_equal(field(r, 0, 0), "'=1,2");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +110,7 @@ int main(void)
         cmocka_unit_test(test_empty_quoted_field_and_trailing_comma),
         cmocka_unit_test(test_malformed_quotes_name_their_line),
         cmocka_unit_test(test_fields_are_quoted_only_when_needed),
+        cmocka_unit_test(test_formula_cells_are_neutralised),
     };
     return CC_UNIT_RUN(tests);
 }

@@ -213,25 +213,37 @@ static void put(tiff_writer *w, unsigned value, int bytes)
         *w->at++ = (unsigned char)(value >> 8 * (w->big_endian ? bytes - 1 - i : i));
 }
 
-/* An EXIF APP1 payload whose IFD0 holds XResolution x/1, YResolution y/1
- * and ResolutionUnit, in either byte order; returns its length. */
-static size_t make_exif(unsigned char out[72], int big_endian,
-                        unsigned x, unsigned y, unsigned unit)
+#define EXIF_MAX 84
+
+/* An EXIF APP1 payload whose IFD0 holds Orientation (unless 0),
+ * XResolution x/1, YResolution y/1 and ResolutionUnit, in either byte
+ * order; returns its length. */
+static size_t make_exif_oriented(unsigned char out[EXIF_MAX], int big_endian, unsigned x,
+                                 unsigned y, unsigned unit, unsigned orientation)
 {
     tiff_writer w = { out + 6, big_endian };
+    unsigned entries = orientation ? 4 : 3, rationals = 8 + 2 + 12 * entries + 4;
 
     memcpy(out, "Exif\0\0", 6);
     memcpy(w.at, big_endian ? "MM\0*" : "II*\0", 4);
     w.at += 4;
     put(&w, 8, 4);                              /* IFD0 offset */
-    put(&w, 3, 2);                              /* entries: tag, type, count, value */
-    put(&w, 0x011A, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, 50, 4);
-    put(&w, 0x011B, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, 58, 4);
+    put(&w, entries, 2);                        /* entries: tag, type, count, value */
+    if (orientation)
+        put(&w, 0x0112, 2), put(&w, 3, 2), put(&w, 1, 4), put(&w, orientation, 2), put(&w, 0, 2);
+    put(&w, 0x011A, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, rationals, 4);
+    put(&w, 0x011B, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, rationals + 8, 4);
     put(&w, 0x0128, 2), put(&w, 3, 2), put(&w, 1, 4), put(&w, unit, 2), put(&w, 0, 2);
     put(&w, 0, 4);                              /* no next IFD */
-    put(&w, x, 4), put(&w, 1, 4);               /* the rationals, at 50 and 58 */
+    put(&w, x, 4), put(&w, 1, 4);               /* the rationals */
     put(&w, y, 4), put(&w, 1, 4);
     return (size_t)(w.at - out);
+}
+
+static size_t make_exif(unsigned char out[EXIF_MAX], int big_endian,
+                        unsigned x, unsigned y, unsigned unit)
+{
+    return make_exif_oriented(out, big_endian, x, y, unit, 0);
 }
 
 /* Offset of the first marker FF m among the segments before the scan data. */
@@ -440,7 +452,7 @@ static void test_unknown_density_is_refused(void **state)
 static void test_exif_density_is_read(void **state)
 {
     photo_spec spec = valid_spec();
-    unsigned char exif[72];
+    unsigned char exif[EXIF_MAX];
 
     spec.jfif = 0;
     spec.app1 = exif;
@@ -456,6 +468,100 @@ static void test_exif_density_is_read(void **state)
     spec.density_unit = 0;
     spec.app1_len = make_exif(exif, 0, 96, 96, 2);
     assert_passes(&spec);
+}
+
+/* ---- EXIF orientation: judged as viewers show the photo */
+
+/* spec with an EXIF of that orientation (0: none) in either byte order. */
+static apr_array_header_t *check_oriented(photo_spec spec, int big_endian, unsigned orientation)
+{
+    unsigned char exif[EXIF_MAX];
+
+    spec.app1 = exif;
+    spec.app1_len = make_exif_oriented(exif, big_endian, 96, 96, 2, orientation);
+    return check(make_photo(&spec));
+}
+
+static void test_upright_or_untagged_photos_pass_as_before(void **state)
+{
+    photo_spec spec = valid_spec();
+
+    assert_codes(check_oriented(spec, 0, 1), NULL);
+    assert_codes(check_oriented(spec, 1, 1), NULL);
+    assert_codes(check_oriented(spec, 1, 0), NULL);
+    assert_codes(check_oriented(spec, 0, 0), NULL);
+    /* Values outside 1-8 mean nothing to viewers: shown as stored. */
+    assert_codes(check_oriented(spec, 0, 9), NULL);
+    assert_codes(check_oriented(spec, 1, 0xFFFF), NULL);
+}
+
+/* 178x220 stored, shown turned a quarter: 220x178 on screen. */
+static void test_a_photo_shown_sideways_is_refused(void **state)
+{
+    photo_spec spec = valid_spec();
+
+    for (int big_endian = 0; big_endian <= 1; big_endian++) {
+        apr_array_header_t *problems = check_oriented(spec, big_endian, 6);
+
+        assert_codes(problems, "bad_dimensions", "exif_orientation", NULL);
+        assert_non_null(strstr(message_of(problems, "bad_dimensions"), "当前为220×178"));
+        assert_non_null(strstr(message_of(problems, "exif_orientation"), "值为6：查看时顺时针旋转90°显示"));
+        assert_codes(check_oriented(spec, big_endian, 8), "bad_dimensions", "exif_orientation", NULL);
+    }
+}
+
+/* Upside down, or mirrored: the right size, still not what the PDF shows. */
+static void test_a_photo_shown_upside_down_or_mirrored_is_refused(void **state)
+{
+    photo_spec spec = valid_spec();
+    apr_array_header_t *problems = check_oriented(spec, 0, 3);
+
+    assert_codes(problems, "exif_orientation", NULL);
+    assert_non_null(strstr(message_of(problems, "exif_orientation"), "旋转180°"));
+    assert_non_null(strstr(message_of(problems, "exif_orientation"), "转正"));
+    assert_codes(check_oriented(spec, 1, 2), "exif_orientation", NULL);
+    assert_codes(check_oriented(spec, 1, 4), "exif_orientation", NULL);
+}
+
+/* A phone's 220x178 file that viewers turn upright (178x220): the size is
+ * right as shown, and it is refused for its tag alone, with what to do. */
+static void test_a_sideways_file_shown_upright_is_refused_for_its_tag_only(void **state)
+{
+    photo_spec spec = valid_spec();
+
+    spec.width = 220;
+    spec.height = 178;
+    for (unsigned orientation = 5; orientation <= 8; orientation++)
+        assert_codes(check_oriented(spec, orientation & 1, orientation), "exif_orientation", NULL);
+    assert_codes(check_oriented(spec, 0, 1), "bad_dimensions", NULL);
+}
+
+/* The orientation of any EXIF counts (viewers differ in which they read);
+ * an IFD cut short is read no further than its marker. */
+static void test_orientation_in_a_later_exif_or_a_cut_ifd(void **state)
+{
+    photo_spec spec = valid_spec();
+    unsigned char exif[EXIF_MAX];
+    photo ph;
+    size_t at;
+    unsigned char *two;
+
+    spec.app1 = exif;
+    spec.app1_len = make_exif_oriented(exif, 0, 96, 96, 2, 3);
+    ph = make_photo(&spec);
+    /* a first, upright EXIF in front of the one that turns it */
+    at = find_marker(ph, 0xE1);
+    two = apr_palloc(pool, ph.len + 4 + spec.app1_len);
+    memcpy(two, ph.data, at);
+    two[at] = 0xFF, two[at + 1] = 0xE1;
+    two[at + 2] = (unsigned char)((spec.app1_len + 2) >> 8), two[at + 3] = (unsigned char)(spec.app1_len + 2);
+    make_exif_oriented(two + at + 4, 0, 96, 96, 2, 1);
+    memcpy(two + at + 4 + spec.app1_len, ph.data + at, ph.len - at);
+    assert_codes(cc_photo_check(&rules, two, ph.len + 4 + spec.app1_len, pool), "exif_orientation", NULL);
+    /* entries claimed beyond the marker's end: nothing read, as untagged */
+    spec.app1_len = make_exif_oriented(exif, 0, 96, 96, 2, 6);
+    exif[6 + 8] = 200;
+    assert_codes(check(make_photo(&spec)), NULL);
 }
 
 /* ---- colour and background */
@@ -592,6 +698,12 @@ int main(void)
         cmocka_unit_test_teardown(test_density_edges, cc_unit_clear_pool),
         cmocka_unit_test_teardown(test_unknown_density_is_refused, cc_unit_clear_pool),
         cmocka_unit_test_teardown(test_exif_density_is_read, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_upright_or_untagged_photos_pass_as_before, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_a_photo_shown_sideways_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_a_photo_shown_upside_down_or_mirrored_is_refused, cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_a_sideways_file_shown_upright_is_refused_for_its_tag_only,
+                                  cc_unit_clear_pool),
+        cmocka_unit_test_teardown(test_orientation_in_a_later_exif_or_a_cut_ifd, cc_unit_clear_pool),
         cmocka_unit_test_teardown(test_greyscale_is_refused, cc_unit_clear_pool),
         cmocka_unit_test_teardown(test_cmyk_is_refused, cc_unit_clear_pool),
         cmocka_unit_test_teardown(test_coloured_backgrounds_are_refused, cc_unit_clear_pool),
