@@ -144,7 +144,7 @@ static int send_blocked(cc_api_ctx *ctx, const cc_certificate *cert)
 static int identify(cc_api_ctx *ctx, const cc_member *m, const cc_certificate *cert,
                     cc_cert_data *d)
 {
-    const cc_cert_conf *conf = &ctx->conf->cert;
+    const cc_proof_conf *conf = &ctx->conf->cert;
     const cc_cert_claims claims = { cert->id, cert->member_no, cert->name_sha256, cert->issue_date };
     const char *sig = cc_cert_sign(conf->qr_key, &claims, ctx->r->pool);
     const char *code = m->institute ? m->institute->code : "";

@@ -1,30 +1,52 @@
-/* Directives of mod_cicpa_cert: every setting is one, validated at startup. */
+/* Settings of mod_cicpa_cert: every one a directive, declared once in
+ * cc_directives[] (cc_config.c) with the field it sets, its range and its
+ * default; checked at configtest and every start (cc_config_check.c). */
 #ifndef CC_CONFIG_H
 #define CC_CONFIG_H
 
 #include "cc_module.h"
 #include "cc_cert_pdf.h"
 #include "cc_font.h"
-#include "cc_config_photo.h"
-#include "cc_config_cert.h"
-#include "cc_config_staff.h"
+#include "cc_rate.h"
+#include "cc_config_proof.h"
+
+/* A whole-number field that no directive has set (texts: NULL). */
+#define CC_UNSET (-2147483647 - 1)
+
+/* The photo upload and the FaceVerifier comparison. */
+typedef struct cc_photo_conf {
+    int max_upload;             /* CicpaCertMaxUpload: largest upload body in bytes */
+    int compare_attempts;       /* CicpaCertCompareAttempts: paid comparisons per member */
+    const char *verifier_url;   /* CicpaCertFaceVerifierUrl: the provider's endpoint */
+    const char *verifier_key;   /* CicpaCertFaceVerifierKey: HMAC key shared with it */
+    int verifier_timeout;       /* CicpaCertFaceVerifierTimeout: seconds per try */
+    int verifier_tries;         /* CicpaCertFaceVerifierTries: tries on transport errors */
+    const char *reference_key;  /* CicpaCertFaceReferenceKey: key of the reference provider */
+    int reference_threshold;    /* CicpaCertFaceReferenceThreshold: least score for a match */
+} cc_photo_conf;
+
+/* The institute staff's administration. */
+typedef struct cc_staff_conf {
+    int session_seconds;          /* CicpaCertStaffSessionLifetime */
+    apr_time_t session_lifetime;  /* the same in microseconds (derived) */
+} cc_staff_conf;
 
 typedef struct cc_server_conf {
-    int enabled;                       /* the module is used in this server */
     const char *font_path;             /* CicpaCertFont: TrueType font file */
-    cc_font *font;                     /* that font, loaded at startup */
+    cc_font *font;                     /* that font, loaded at configtest/start */
     cc_cert_style cert_style;          /* CicpaCertTitle/Issuer/TitleColor/AccentColor */
-    apr_time_t session_lifetime;       /* CicpaCertSessionLifetime, in microseconds */
+    int session_seconds;               /* CicpaCertSessionLifetime */
+    apr_time_t session_lifetime;       /* the same in microseconds (derived) */
     const char *cookie_name;           /* CicpaCertCookieName */
     int cookie_secure;                 /* CicpaCertCookieSecure: add Secure to the cookie */
-    apr_size_t max_body;               /* CicpaCertMaxBody: largest JSON/form body */
-    cc_photo_conf photo;               /* photo upload and comparison (cc_config_photo.h) */
-    cc_cert_conf cert;                 /* QR code, seals, signatures, verification (cc_config_cert.h) */
-    cc_staff_conf staff;               /* institute staff administration (cc_config_staff.h) */
+    int max_body;                      /* CicpaCertMaxBody: largest JSON/form body */
+    cc_photo_conf photo;               /* photo upload and comparison */
+    cc_proof_conf cert;                /* QR code, seals, signatures, verification (cc_config_proof.h) */
+    cc_staff_conf staff;               /* institute staff administration */
     int captcha;                       /* CicpaCertCaptcha: login and recovery need a captcha */
     int captcha_lifetime;              /* CicpaCertCaptchaLifetime, in seconds */
     int captcha_rate;                  /* CicpaCertCaptchaRate: new captchas a minute per address */
-    struct cc_rate *captcha_limiter;   /* that limit, made at startup (per child) */
+    cc_rate *captcha_limiter;          /* that limit, made at startup (per child) */
     int captcha_test_header;           /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
     int login_max_failures;            /* CicpaCertLoginMaxFailures: per member number in the window */
     int login_max_address_failures;    /* CicpaCertLoginMaxFailuresPerAddress: per client address */
@@ -36,7 +58,6 @@ typedef struct cc_server_conf {
     const char *smtp_password;         /* CicpaCertSmtpPassword: its password (never logged) */
     const char *sms_url;               /* CicpaCertSmsUrl: the SMS gateway, NULL: no SMS */
     const char *sms_key;               /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
-    int set_mask;                      /* which of the above were set (for merging) */
 } cc_server_conf;
 
 extern const command_rec cc_directives[];
@@ -44,17 +65,33 @@ extern const command_rec cc_directives[];
 void *cc_server_conf_create(apr_pool_t *p, server_rec *s);
 void *cc_server_conf_merge(apr_pool_t *p, void *base, void *add);
 
+/* The settings of server s: the one way to reach them. */
 cc_server_conf *cc_server_conf_get(const server_rec *s);
 
-/* For the directive setters of cc_config*.c: a whole number within
- * [min, max], and a URL with a host whose scheme is scheme or scheme + "s"
- * and no credentials. NULL, or an error naming the directive. */
-const char *cc_config_whole_number(cmd_parms *cmd, const char *arg, apr_int64_t min,
-                                   apr_int64_t max, apr_int64_t *out);
-const char *cc_config_url(cmd_parms *cmd, const char *arg, const char *scheme, apr_uri_t *uri);
+/* Gives every setting that no directive set its default (idempotent: servers
+ * without directives of their own share the main server's settings). */
+void cc_config_apply_defaults(cc_server_conf *conf);
 
-/* Checks every enabled server's settings and loads the font; logs and returns
- * !OK (stopping httpd) with the name of the faulty directive. */
-int cc_config_validate(apr_pool_t *pconf, server_rec *s);
+/* Logs each required setting that conf (of server s, called server_name in
+ * messages) lacks; OK when none. */
+int cc_config_check_required(server_rec *s, const char *server_name, cc_server_conf *conf);
+
+/* The check_config hook: checks every server that mounts a handler of the
+ * module (required settings, the database, settings that go together) and
+ * loads its font, keys, signer and seals. Runs at `apache2 -t` as at every
+ * start, so configtest refuses whatever a start would; logs each problem
+ * naming the directive and the server, and returns !OK on any. */
+int cc_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* Warns about risky settings of the mounting servers (test_config, for
+ * configtest's output, and post_config, for the error log). */
+void cc_config_warn(apr_pool_t *pconf, server_rec *s);
+
+/* The post_config part that needs the running server: the per-child rate
+ * limiters. OK, or !OK when one cannot be made. */
+int cc_config_start(apr_pool_t *pconf, server_rec *s);
+
+/* 1 when server s mounts a handler of the module (known after cc_config_check). */
+int cc_config_mounted(const server_rec *s);
 
 #endif

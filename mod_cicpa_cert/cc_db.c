@@ -44,8 +44,20 @@ ap_dbd_t *cc_db_acquire(request_rec *r)
     ap_dbd_t *dbd = acquire(r);
     if (dbd == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "no database connection (check DBDriver/DBDParams)");
+        return NULL;
     }
+    cc_db_refresh(r, dbd);
     return dbd;
+}
+
+#define TRANSACTION_NOTE "cicpa-db-transaction"
+
+/* A failure inside a transaction heals once the transaction has ended. */
+static void heal_outside_transaction(request_rec *r, ap_dbd_t *dbd)
+{
+    if (apr_table_get(r->notes, TRANSACTION_NOTE) == NULL) {
+        cc_db_heal(r, dbd);
+    }
 }
 
 static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd, const char *label)
@@ -73,6 +85,7 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
     if (rv != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "query %s failed: %s", label,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
+        heal_outside_transaction(r, dbd);
         return NULL;
     }
     return cc_sql_rows(dbd->driver, res, r->pool);
@@ -106,6 +119,7 @@ int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, cons
     if (rv != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "statement %s failed: %s", label,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
+        heal_outside_transaction(r, dbd);
         return -1;
     }
     return nrows;
@@ -123,9 +137,12 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
          * into this request's pool. */
         apr_dbd_transaction_mode_set(dbd->driver, trans, APR_DBD_TRANSACTION_ROLLBACK);
         apr_dbd_transaction_end(dbd->driver, r->pool, trans);
+        cc_db_heal(r, dbd);
         return -1;
     }
+    apr_table_setn(r->notes, TRANSACTION_NOTE, "1");
     int failed = work(r, dbd, arg) != 0;
+    apr_table_unset(r->notes, TRANSACTION_NOTE);
     if (failed) {
         apr_dbd_transaction_mode_set(dbd->driver, trans, APR_DBD_TRANSACTION_ROLLBACK);
     }
@@ -133,9 +150,12 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
     if (rv != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "transaction end failed: %s",
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
+    }
+    if (rv != 0 || failed) {
+        cc_db_heal(r, dbd);
         return -1;
     }
-    return failed ? -1 : 0;
+    return 0;
 }
 
 const char *cc_db_now(request_rec *r)

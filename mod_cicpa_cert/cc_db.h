@@ -68,6 +68,16 @@ int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label,
 typedef int cc_db_work_fn(request_rec *r, ap_dbd_t *dbd, void *arg);
 int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *arg);
 
+/* After a failed statement or transaction on dbd: replaces dbd's handle
+ * with a fresh one when the database can be opened again (a connection that
+ * failed in a way a fresh one would not), at most once per request
+ * (cc_db_heal.c). Not inside a transaction. */
+void cc_db_heal(request_rec *r, ap_dbd_t *dbd);
+
+/* Reopens dbd, just acquired, when a heal in this child came after it was
+ * opened (cc_db_heal.c). */
+void cc_db_refresh(request_rec *r, ap_dbd_t *dbd);
+
 /* Unix seconds now, as the decimal string the statements bind. */
 const char *cc_db_now(request_rec *r);
 

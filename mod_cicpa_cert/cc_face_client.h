@@ -3,7 +3,7 @@
 #ifndef CC_FACE_CLIENT_H
 #define CC_FACE_CLIENT_H
 
-#include "cc_config_photo.h"
+#include "cc_config.h"
 #include "cc_face_protocol.h"
 
 /* One process-wide libcurl initialisation, before threads start. */

@@ -40,7 +40,7 @@ static const char *const sig_names[] = { "absent", "valid", "invalid", "unknown_
 
 typedef struct verify_view {
     request_rec *r;
-    const cc_cert_conf *conf;
+    const cc_proof_conf *conf;
     const char *issuer;
     const cc_certificate *cert;
     cc_cert_state state;
@@ -150,7 +150,7 @@ static void check_signature(verify_view *v)
         v->sig = SIG_ABSENT;
         return;
     }
-    const cc_sign_key *key = cc_cert_conf_key(v->conf, v->kid);
+    const cc_sign_key *key = cc_proof_conf_key(v->conf, v->kid);
     if (key == NULL) {
         v->sig = SIG_UNKNOWN_KEY;
     } else if ((m && strcmp(m, claims.member_no) != 0) || (d && strcmp(d, claims.issue_date) != 0)
@@ -292,7 +292,7 @@ static int send_html_view(const verify_view *v)
 
 /* ---- routes ------------------------------------------------------------------ */
 
-static int send_keys(request_rec *r, const cc_cert_conf *conf)
+static int send_keys(request_rec *r, const cc_proof_conf *conf)
 {
     json_t *keys = json_array();
     for (int i = 0; i < conf->keys->nelts; i++) {
@@ -333,7 +333,7 @@ static int send_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert)
 }
 
 /* 1 when the client may make another check now; else the 429 was sent. */
-static int within_rate(request_rec *r, const cc_cert_conf *conf)
+static int within_rate(request_rec *r, const cc_proof_conf *conf)
 {
     int retry_after = 0;
     if (cc_rate_take(conf->rate, cc_client_key(r->useragent_ip, r->pool), apr_time_now(), &retry_after)) {
@@ -360,7 +360,7 @@ static const char *certificate_id(request_rec *r, const char *name, int *photo)
     return cc_cert_id_valid(id) ? id : NULL;
 }
 
-static int check_certificate(request_rec *r, const cc_cert_conf *conf, const char *name)
+static int check_certificate(request_rec *r, const cc_proof_conf *conf, const char *name)
 {
     int photo = 0;
     const char *id = certificate_id(r, name, &photo);
@@ -392,7 +392,7 @@ int cc_verify_handler(request_rec *r)
         apr_table_setn(r->err_headers_out, "Allow", "GET, HEAD");
         return refuse(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
     }
-    const cc_cert_conf *conf = &cc_server_conf_get(r->server)->cert;
+    const cc_proof_conf *conf = &cc_server_conf_get(r->server)->cert;
     /* Pages are named by the URI's last segment, so the handler works under
      * any <Location>, whatever other sections apply. */
     const char *slash = strrchr(r->uri, '/');

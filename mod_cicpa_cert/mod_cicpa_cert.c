@@ -15,28 +15,28 @@ static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 {
     int used = 0;
     for (server_rec *sp = s; sp; sp = sp->next) {
-        used |= cc_server_conf_get(sp)->enabled;
+        used |= cc_config_mounted(sp);
     }
-    if (!used) {
-        return OK;
+    if (used) {
+        cc_face_client_global_init(pconf);
     }
-    if (!cc_db_available()) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     "mod_cicpa_cert needs mod_dbd: add LoadModule dbd_module and DBDriver/DBDParams");
-        return !OK;
-    }
-    for (server_rec *sp = s; sp; sp = sp->next) {
-        cc_db_register_statements(sp);
-    }
-    cc_face_client_global_init(pconf);
-    return cc_config_validate(pconf, s);
+    return used ? cc_config_start(pconf, s) : OK;
+}
+
+/* Only at `apache2 -t`: its output shows the warnings a start would log. */
+static void cc_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    cc_config_warn(pconf, s);
 }
 
 static void cc_register_hooks(apr_pool_t *p)
 {
-    /* Our statements must be registered before mod_dbd prepares them. */
-    static const char *const before_dbd[] = { "mod_dbd.c", NULL };
-    ap_hook_post_config(cc_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
+    /* Every check runs at check_config, so `apache2 -t` makes them all; the
+     * statements are registered there too, before mod_dbd's post_config
+     * prepares them. */
+    ap_hook_check_config(cc_config_check, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(cc_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(cc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_admin_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_face_reference_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -164,9 +164,11 @@ class Httpd:
 
 
 def refused_startup(db, name, extra_conf=None, edit=None):
-    """Starts an httpd that a bad setting must stop: extra_conf, or edit(text)
-    applied to its rendered httpd.conf. Fails the test when it keeps running;
-    returns all it said (apache2's output, then its error log)."""
+    """A configuration that a bad setting must refuse: extra_conf, or
+    edit(text) applied to its rendered httpd.conf. `apache2 -t` (configtest,
+    what `apachectl graceful` and logrotate's reload run first) must fail,
+    and so must a start; fails the test when either accepts it. Returns what
+    configtest said, which is what the callers check."""
     server = Httpd(db, name=name, extra_conf=extra_conf)
     server.render()
     if edit:
@@ -174,6 +176,9 @@ def refused_startup(db, name, extra_conf=None, edit=None):
             text = edit(f.read())
         with open(server.conf, "w") as f:
             f.write(text)
+    tested = subprocess.run(["apache2", "-t", "-f", server.conf], capture_output=True, text=True)
+    said = tested.stdout + tested.stderr
+    assert tested.returncode != 0 and "Syntax OK" not in said, "configtest accepted it:\n" + said
     started = subprocess.run(["apache2", "-f", server.conf, "-k", "start"],
                              capture_output=True, text=True)
     output = started.stdout + started.stderr + server.log_text()
@@ -185,7 +190,7 @@ def refused_startup(db, name, extra_conf=None, edit=None):
         running = not server.exited()
         server.stop()
         assert not running, "httpd kept running:\n" + output
-    return output
+    return said
 
 
 @pytest.fixture(scope="session")

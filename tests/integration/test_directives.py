@@ -1,6 +1,5 @@
 """Every directive is declared once, documented in the reference conf and
 in the README: the three stay in step."""
-import glob
 import os
 import re
 
@@ -8,12 +7,10 @@ from conftest import ROOT
 
 
 def declared():
-    """The directive table: cc_config.c, with the feature tables (macros in
-    cc_config_<feature>.h) it includes."""
-    names = []
-    for path in sorted(glob.glob(os.path.join(ROOT, "mod_cicpa_cert", "cc_config*.[ch]"))):
-        with open(path) as f:
-            names += re.findall(r'AP_INIT_\w+\("(\w+)"', f.read())
+    """The directive table cc_directives[] of cc_config.c: its entries are
+    AP_INIT_* or the CC_* slot macros over them."""
+    with open(os.path.join(ROOT, "mod_cicpa_cert", "cc_config.c")) as f:
+        names = re.findall(r'^\s*(?:AP_INIT_\w+|CC_[A-Z]+)\("(\w+)"', f.read(), re.M)
     assert len(names) == len(set(names)), "a directive is declared twice"
     return set(names)
 

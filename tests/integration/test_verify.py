@@ -315,4 +315,5 @@ def test_signing_is_required(db):
     def unsigned(text):
         return "\n".join(line for line in text.splitlines() if not line.startswith("CicpaCertSigning"))
     output = refused_startup(db, "unsigned", edit=unsigned)
-    assert "CicpaCertSigningCert and CicpaCertSigningKey are required" in output
+    for directive in ("CicpaCertSigningCert", "CicpaCertSigningKey"):
+        assert directive + " is required in the main server" in output
