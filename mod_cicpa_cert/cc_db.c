@@ -3,30 +3,11 @@
 #include "cc_db.h"
 #include "cc_sql.h"
 
-/* Every feature's statements. */
-static const cc_statement *const statement_tables[] = {
-    cc_session_statements,
-    cc_member_statements,
-    cc_audit_statements,
-    cc_login_statements,
-    cc_captcha_statements,
-    cc_throttle_statements,
-    cc_password_statements,
-    cc_photo_statements,
-    cc_upload_statements,
-    cc_reference_statements,
-    cc_profile_statements,
-    cc_certificate_statements,
-    cc_admin_statements, cc_staff_session_statements, cc_staff_login_statements,
-    cc_review_statements, cc_admin_member_statements, cc_admin_institute_statements,
-    cc_admin_audit_statements,
-};
-
-void cc_db_register_statements(server_rec *s)
+void cc_db_register_statements(server_rec *s, const cc_statement *const *tables)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-    for (apr_size_t t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
-        for (const cc_statement *st = statement_tables[t]; st->label; st++) {
+    for (const cc_statement *const *t = tables; *t; t++) {
+        for (const cc_statement *st = *t; st->label; st++) {
             prepare(s, st->sql, st->label);
         }
     }

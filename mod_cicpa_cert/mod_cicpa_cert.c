@@ -8,6 +8,7 @@
 #include "cc_db.h"
 #include "cc_face_client.h"
 #include "cc_face_reference.h"
+#include "cc_services.h"
 #include "cc_verify.h"
 
 static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -26,7 +27,7 @@ static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         return !OK;
     }
     for (server_rec *sp = s; sp; sp = sp->next) {
-        cc_db_register_statements(sp);
+        cc_db_register_statements(sp, cc_service_statements);
     }
     cc_face_client_global_init(pconf);
     return cc_config_validate(pconf, s);

@@ -1,0 +1,73 @@
+/* POST /password/forgot and POST /password/reset (忘记密码): the one-time
+ * code and the new password (cc_recovery.h). */
+#include "cc_api.h"
+#include "cc_api_input.h"
+#include "cc_http.h"
+#include "cc_recovery.h"
+#include "cc_reply.h"
+
+static json_t *destinations_json(const apr_array_header_t *sent)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < sent->nelts; i++) {
+        const cc_recovery_destination *d = &APR_ARRAY_IDX(sent, i, cc_recovery_destination);
+        json_array_append_new(list, json_pack("{s:s, s:s}", "channel", d->channel, "to", d->to));
+    }
+    return list;
+}
+
+int cc_api_password_forgot(cc_api_ctx *ctx)
+{
+    request_rec *r = ctx->r;
+    apr_table_t *params;
+    cc_result result = cc_read_params(r, ctx->conf->max_body, &params);
+    if (result != CC_DONE) {
+        return cc_reply(r, result);
+    }
+    const char *member_no = apr_table_get(params, "member_no");
+    const char *id_number = apr_table_get(params, "id_number");
+    if (!member_no || !*member_no || !id_number || !*id_number) {
+        return cc_reply(r, CC_FORGOT_FIELDS_MISSING);
+    }
+    if (!cc_recovery_available(r)) {
+        return cc_reply(r, CC_RECOVERY_UNAVAILABLE);
+    }
+    cc_captcha_answer captcha = cc_api_captcha_answer(r, params);
+    apr_array_header_t *sent;
+    apr_int64_t retry_after = 0;
+    result = cc_recovery_send_code(r, ctx->dbd, member_no, id_number, &captcha, &sent, &retry_after);
+    if (result != CC_DONE) {
+        return cc_reply_throttled(r, result, "找回密码的请求过于频繁", retry_after);
+    }
+    /* One answer, neutral, with the destinations the code went to (none
+     * when the numbers did not match). */
+    return cc_send_json(r, HTTP_OK, json_pack(
+        "{s:s, s:o, s:i}", "message", "如会员编号与证件号码相符，验证码已发送至您登记的联系方式",
+        "destinations", destinations_json(sent), "expires_in", CC_RECOVERY_CODE_MINUTES * 60));
+}
+
+int cc_api_password_reset(cc_api_ctx *ctx)
+{
+    request_rec *r = ctx->r;
+    apr_table_t *params;
+    cc_result result = cc_read_params(r, ctx->conf->max_body, &params);
+    if (result != CC_DONE) {
+        return cc_reply(r, result);
+    }
+    const char *member_no = apr_table_get(params, "member_no");
+    const char *code = apr_table_get(params, "code");
+    const char *password = apr_table_get(params, "new_password");
+    if (!member_no || !*member_no || !code || !*code || !password || !*password) {
+        return cc_reply(r, CC_RESET_FIELDS_MISSING);
+    }
+    const char *problem = NULL;
+    apr_int64_t retry_after = 0;
+    result = cc_recovery_reset(r, ctx->dbd, member_no, code, password, &problem, &retry_after);
+    if (result == CC_WEAK_PASSWORD) {
+        return cc_reply_message(r, result, problem, NULL);
+    }
+    if (result != CC_DONE) {
+        return cc_reply_throttled(r, result, "验证码错误次数过多", retry_after);
+    }
+    return cc_send_json(r, HTTP_OK, json_pack("{s:b}", "password_reset", 1));
+}
