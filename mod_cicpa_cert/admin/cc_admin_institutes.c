@@ -19,11 +19,7 @@ int cc_admin_institutes(cc_admin_ctx *ctx)
     if (result != CC_DONE) {
         return cc_reply(ctx->r, result);
     }
-    json_t *list = json_array();
-    for (int i = 0; i < institutes->nelts; i++) {
-        json_array_append_new(list, cc_view_institute(&APR_ARRAY_IDX(institutes, i, cc_institute)));
-    }
-    return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:o}", "institutes", list));
+    return cc_send_json(ctx->r, HTTP_OK, cc_view_institutes(institutes));
 }
 
 int cc_admin_institute_put(cc_admin_ctx *ctx)

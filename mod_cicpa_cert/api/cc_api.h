@@ -29,7 +29,7 @@ int cc_api_captcha(cc_api_ctx *ctx);           /* GET /captcha (cc_api_captcha.c
 int cc_api_password_forgot(cc_api_ctx *ctx);   /* POST /password/forgot (cc_api_password.c) */
 int cc_api_password_reset(cc_api_ctx *ctx);    /* POST /password/reset */
 int cc_api_me(cc_api_ctx *ctx);                /* GET /me (cc_api_me.c) */
-int cc_api_me_photo(cc_api_ctx *ctx);          /* GET /me/photo; POST: cc_api_me_photo_upload */
+int cc_api_me_photo(cc_api_ctx *ctx);          /* GET /me/photo */
 int cc_api_me_photo_upload(cc_api_ctx *ctx);   /* POST /me/photo (cc_api_photo.c) */
 int cc_api_photo_check(cc_api_ctx *ctx);       /* POST /photo/check */
 int cc_api_certificate(cc_api_ctx *ctx);       /* GET, POST /me/certificate (cc_api_cert.c) */

@@ -17,9 +17,6 @@ int cc_api_me(cc_api_ctx *ctx)
 
 int cc_api_me_photo(cc_api_ctx *ctx)
 {
-    if (ctx->r->method_number == M_POST) {
-        return cc_api_me_photo_upload(ctx);
-    }
     unsigned char *jpeg;
     apr_size_t len;
     cc_result result = cc_photo_load(ctx->r, ctx->dbd, ctx->session->member_no, &jpeg, &len);

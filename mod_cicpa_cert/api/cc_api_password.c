@@ -16,19 +16,32 @@ static json_t *destinations_json(const apr_array_header_t *sent)
     return list;
 }
 
+/* Reads the parameters, of which every one of names (NULL-ended) must be
+ * sent and not empty: CC_DONE, missing, or what is wrong with the body. */
+static cc_result read_required(cc_api_ctx *ctx, apr_table_t **params, const char *const *names,
+                               cc_result missing)
+{
+    cc_result result = cc_read_params(ctx->r, ctx->conf->max_body, params);
+    for (const char *const *name = names; result == CC_DONE && *name; name++) {
+        const char *value = apr_table_get(*params, *name);
+        if (value == NULL || *value == '\0') {
+            result = missing;
+        }
+    }
+    return result;
+}
+
 int cc_api_password_forgot(cc_api_ctx *ctx)
 {
+    static const char *const names[] = { "member_no", "id_number", NULL };
     request_rec *r = ctx->r;
     apr_table_t *params;
-    cc_result result = cc_read_params(r, ctx->conf->max_body, &params);
+    cc_result result = read_required(ctx, &params, names, CC_FORGOT_FIELDS_MISSING);
     if (result != CC_DONE) {
         return cc_reply(r, result);
     }
     const char *member_no = apr_table_get(params, "member_no");
     const char *id_number = apr_table_get(params, "id_number");
-    if (!member_no || !*member_no || !id_number || !*id_number) {
-        return cc_reply(r, CC_FORGOT_FIELDS_MISSING);
-    }
     if (!cc_recovery_available(r)) {
         return cc_reply(r, CC_RECOVERY_UNAVAILABLE);
     }
@@ -48,18 +61,16 @@ int cc_api_password_forgot(cc_api_ctx *ctx)
 
 int cc_api_password_reset(cc_api_ctx *ctx)
 {
+    static const char *const names[] = { "member_no", "code", "new_password", NULL };
     request_rec *r = ctx->r;
     apr_table_t *params;
-    cc_result result = cc_read_params(r, ctx->conf->max_body, &params);
+    cc_result result = read_required(ctx, &params, names, CC_RESET_FIELDS_MISSING);
     if (result != CC_DONE) {
         return cc_reply(r, result);
     }
     const char *member_no = apr_table_get(params, "member_no");
     const char *code = apr_table_get(params, "code");
     const char *password = apr_table_get(params, "new_password");
-    if (!member_no || !*member_no || !code || !*code || !password || !*password) {
-        return cc_reply(r, CC_RESET_FIELDS_MISSING);
-    }
     const char *problem = NULL;
     apr_int64_t retry_after = 0;
     result = cc_recovery_reset(r, ctx->dbd, member_no, code, password, &problem, &retry_after);

@@ -37,6 +37,15 @@ json_t *cc_view_institute(const cc_institute *inst)
                      "phone", inst->phone);
 }
 
+json_t *cc_view_institutes(const apr_array_header_t *institutes)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < institutes->nelts; i++) {
+        json_array_append_new(list, cc_view_institute(&APR_ARRAY_IDX(institutes, i, cc_institute)));
+    }
+    return json_pack("{s:o}", "institutes", list);
+}
+
 static json_t *photo_json(request_rec *r, ap_dbd_t *dbd, const cc_member *m)
 {
     const char *state = cc_photo_state(r, dbd, m);

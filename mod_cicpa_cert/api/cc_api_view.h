@@ -13,6 +13,9 @@
 /* An institute as {"code","name","phone"}, or JSON null. */
 json_t *cc_view_institute(const cc_institute *inst);
 
+/* {"institutes": [...]} of institutes (cc_institute). */
+json_t *cc_view_institutes(const apr_array_header_t *institutes);
+
 /* The GET /me document of m; csrf_token is the reader's session's. */
 json_t *cc_view_member(request_rec *r, ap_dbd_t *dbd, const cc_member *m, const char *csrf_token);
 

@@ -84,7 +84,7 @@ static cc_certificate *certificate_of_row(const char **row, apr_pool_t *p)
 static int select_one(request_rec *r, ap_dbd_t *dbd, const char *label, const char *arg,
                       cc_certificate **cert)
 {
-    apr_array_header_t *rows = cc_db_select(r, dbd, label, 1, &arg);
+    apr_array_header_t *rows = CC_DB_SELECT(r, dbd, label, arg);
     *cert = NULL;
     if (rows == NULL) {
         return HTTP_SERVICE_UNAVAILABLE;
@@ -156,15 +156,13 @@ static cc_certificate *new_certificate(request_rec *r, const issue_job *job)
 
 static int insert_certificate(request_rec *r, ap_dbd_t *dbd, cc_certificate *c)
 {
-    const char *row[] = {
-        c->id, c->member_no, c->fingerprint, c->photo_sha256, c->name_masked, c->name_sha256,
-        c->category, c->institute_code, c->institute, c->issue_date,
-        cc_db_int(r, c->issued_at), cc_db_int(r, c->valid_until),
-    };
-    if (c->id == NULL || cc_db_exec(r, dbd, "cc_cert_insert", 12, row) != 1) {
+    if (c->id == NULL
+        || CC_DB_EXEC(r, dbd, "cc_cert_insert", c->id, c->member_no, c->fingerprint, c->photo_sha256,
+                      c->name_masked, c->name_sha256, c->category, c->institute_code, c->institute,
+                      c->issue_date, cc_db_int(r, c->issued_at), cc_db_int(r, c->valid_until)) != 1) {
         return -1;
     }
-    apr_array_header_t *rows = cc_db_select(r, dbd, "cc_cert_seq", 1, &c->id);
+    apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_cert_seq", c->id);
     if (rows == NULL || rows->nelts != 1) {
         return -1;
     }
@@ -172,8 +170,7 @@ static int insert_certificate(request_rec *r, ap_dbd_t *dbd, cc_certificate *c)
     c->serial = apr_psprintf(r->pool, "CICPA-%s-%.4s-%06" APR_INT64_T_FMT,
                              *c->institute_code ? c->institute_code : "00", c->issue_date,
                              apr_atoi64(APR_ARRAY_IDX(rows, 0, const char **)[0]));
-    const char *serial_args[] = { c->serial, c->id };
-    return cc_db_exec(r, dbd, "cc_cert_set_serial", 2, serial_args) == 1 ? 0 : -1;
+    return CC_DB_EXEC(r, dbd, "cc_cert_set_serial", c->serial, c->id) == 1 ? 0 : -1;
 }
 
 static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
@@ -197,14 +194,12 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
     }
     cc_certificate *fresh = new_certificate(r, job);
     if (current != NULL) {
-        const char *args[] = { fresh->id, cc_db_now(r), current->id };
-        if (cc_db_exec(r, dbd, "cc_cert_supersede", 3, args) != 1) {
+        if (CC_DB_EXEC(r, dbd, "cc_cert_supersede", fresh->id, cc_db_now(r), current->id) != 1) {
             return -1;
         }
     }
     if (insert_certificate(r, dbd, fresh) != 0
-        || cc_audit(r, dbd, apr_pstrcat(r->pool, "member:", fresh->member_no, NULL),
-                    fresh->member_no, "certificate_issued", fresh->serial) != 0) {
+        || cc_audit_member(r, dbd, fresh->member_no, "certificate_issued", fresh->serial) != CC_DONE) {
         return -1;
     }
     job->cert = fresh;
@@ -234,6 +229,5 @@ int cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certif
 int cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
                          unsigned char **jpeg, apr_size_t *len)
 {
-    const char *args[] = { cert->member_no, cert->photo_sha256 };
-    return cc_db_select_jpeg(r, dbd, "cc_cert_photo", 2, args, jpeg, len);
+    return CC_DB_SELECT_JPEG(r, dbd, "cc_cert_photo", jpeg, len, cert->member_no, cert->photo_sha256);
 }

@@ -51,14 +51,10 @@ cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
         return CC_INTERNAL;
     }
     *expires = now + conf->session_lifetime;
-    const char *args[] = {
-        cc_sha256_hex(*token, strlen(*token), r->pool), member_no,
-        apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(now)),
-        apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(*expires))
-    };
-    const char *purge_args[] = { member_no, args[2] };
-    cc_db_exec(r, dbd, "cc_session_purge_expired", 2, purge_args);
-    if (cc_db_exec(r, dbd, "cc_session_insert", 4, args) != 1) {
+    const char *created = cc_db_int(r, apr_time_sec(now));
+    CC_DB_EXEC(r, dbd, "cc_session_purge_expired", member_no, created);
+    if (CC_DB_EXEC(r, dbd, "cc_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool), member_no,
+                   created, cc_db_int(r, apr_time_sec(*expires))) != 1) {
         return CC_INTERNAL;
     }
     cc_session_set_cookie(r, conf->cookie_name, *token, apr_time_sec(conf->session_lifetime));
