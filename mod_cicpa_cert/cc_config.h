@@ -3,7 +3,7 @@
 #define CC_CONFIG_H
 
 #include "cc_module.h"
-#include "cc_cert_pdf.h"
+#include "cc_pdf.h"
 #include "cc_font.h"
 #include "cc_config_photo.h"
 #include "cc_config_cert.h"

@@ -4,8 +4,8 @@
 #define CC_CONFIG_CERT_H
 
 #include "cc_module.h"
-#include "cc_cert_pdf.h"
-#include "cc_cert_sign.h"
+#include "cc_pdf.h"
+#include "cc_qr_claim.h"
 #include "cc_pdf_sign.h"
 #include "cc_rate.h"
 

@@ -59,21 +59,21 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
     return cc_sql_rows(dbd->driver, res, r->pool);
 }
 
-int cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
-                      const char **args, unsigned char **jpeg, apr_size_t *len)
+cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+                            const char **args, unsigned char **jpeg, apr_size_t *len)
 {
     apr_array_header_t *rows = cc_db_select(r, dbd, label, nargs, args);
     if (rows == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts == 0) {
-        return HTTP_NOT_FOUND;
+        return CC_NOT_FOUND;
     }
     const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
     *jpeg = apr_palloc(r->pool, apr_base64_decode_len(b64));
     int n = apr_base64_decode_binary(*jpeg, b64);
     *len = n > 0 ? (apr_size_t)n : 0;
-    return n > 0 ? OK : HTTP_SERVICE_UNAVAILABLE;
+    return n > 0 ? CC_DONE : CC_DB_UNAVAILABLE;
 }
 
 int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, const char **args)

@@ -3,19 +3,12 @@
 #define CC_DB_H
 
 #include "cc_module.h"
+#include "cc_result.h"
+#include "cc_statement.h"
 
-/* A statement the module runs, prepared by mod_dbd under its label.
- * Parameters are %s strings as mod_dbd binds them; numbers are written
- * CAST(%s AS BIGINT) so sqlite3 and pgsql compare integers alike. Each
- * service owns a table of them, ended by { NULL, NULL }. */
-typedef struct cc_statement {
-    const char *label;  /* mod_dbd label, prefixed cc_ */
-    const char *sql;    /* the query */
-} cc_statement;
 
 /* Registers every statement of tables (a NULL-ended list of statement
- * tables, each ended by { NULL, NULL }: the services' own, see
- * service/cc_services.h) with mod_dbd for server s; must run before mod_dbd's
+ * tables, cc_statement.h: the services' own, see service/cc_services.h) with mod_dbd for server s; must run before mod_dbd's
  * post_config, which prepares them. */
 void cc_db_register_statements(server_rec *s, const cc_statement *const *tables);
 
@@ -33,10 +26,10 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
                                  int nargs, const char **args);
 
 /* Runs the SELECT labelled label whose first column is a base64 JPEG (how
- * photos are stored). Returns OK with the decoded bytes, HTTP_NOT_FOUND when
- * there is no row, or HTTP_SERVICE_UNAVAILABLE on a database error or a
- * value that is not base64. */
-int cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+ * photos are stored). Returns CC_DONE with the decoded bytes, CC_NOT_FOUND
+ * when there is no row, or CC_DB_UNAVAILABLE on a database error or a value
+ * that is not base64. */
+cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
                       const char **args, unsigned char **jpeg, apr_size_t *len);
 
 /* Runs the INSERT/UPDATE/DELETE labelled label. Returns the number of rows

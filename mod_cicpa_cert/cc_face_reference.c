@@ -39,12 +39,12 @@ static cc_face_response compare(request_rec *r, ap_dbd_t *dbd, const cc_photo_co
     cc_face_response resp = { req->request_id, CC_FACE_SERVICE_ERROR, 0 };
     unsigned char *ref;
     apr_size_t ref_len;
-    int status = cc_reference_photo(r, dbd, req->id_number, &ref, &ref_len);
-    if (status == HTTP_NOT_FOUND) {
+    cc_result result = cc_reference_photo(r, dbd, req->id_number, &ref, &ref_len);
+    if (result == CC_NOT_FOUND) {
         resp.result = CC_FACE_NOT_FOUND;
         return resp;
     }
-    if (status != OK) {
+    if (result != CC_DONE) {
         return resp;
     }
     cc_photo_similarity sim;

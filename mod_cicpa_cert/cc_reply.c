@@ -91,6 +91,9 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_CERTIFICATE_SUSPENDED] = { HTTP_CONFLICT, "certificate_suspended", "您的会员证已被暂停使用，请联系所属注协" },
     [CC_CERTIFICATE_REVOKED] = { HTTP_CONFLICT, "certificate_revoked", "您的会员证已被撤销，请联系所属注协" },
 
+    [CC_CERTIFICATE_UNKNOWN] = { HTTP_NOT_FOUND, "not_found", "未找到该证书 (not found)" },
+    [CC_TOO_MANY_CHECKS] = { HTTP_TOO_MANY_REQUESTS, "too_many_requests", "查询过于频繁，请稍后再试" },
+
     [CC_INVALID_FIELDS] = { HTTP_UNPROCESSABLE_ENTITY, "invalid_fields",
                             "信息填写有误，未保存任何修改，请按提示修改后再保存" },
     [CC_UNKNOWN_FIELD] = { HTTP_UNPROCESSABLE_ENTITY, "unknown_field", "提交了不存在的信息项，未保存任何修改" },

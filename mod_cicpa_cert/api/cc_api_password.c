@@ -16,15 +16,16 @@ static json_t *destinations_json(const apr_array_header_t *sent)
     return list;
 }
 
-/* Reads the parameters, of which every one of names (NULL-ended) must be
- * sent and not empty: CC_DONE, missing, or what is wrong with the body. */
+/* Reads the parameters into *params and the value of each of names
+ * (NULL-ended) into values, every one of which must be sent and not empty:
+ * CC_DONE, missing, or what is wrong with the body. */
 static cc_result read_required(cc_api_ctx *ctx, apr_table_t **params, const char *const *names,
-                               cc_result missing)
+                               const char **values, cc_result missing)
 {
     cc_result result = cc_read_params(ctx->r, ctx->conf->max_body, params);
-    for (const char *const *name = names; result == CC_DONE && *name; name++) {
-        const char *value = apr_table_get(*params, *name);
-        if (value == NULL || *value == '\0') {
+    for (int i = 0; result == CC_DONE && names[i]; i++) {
+        values[i] = apr_table_get(*params, names[i]);
+        if (values[i] == NULL || *values[i] == '\0') {
             result = missing;
         }
     }
@@ -34,21 +35,20 @@ static cc_result read_required(cc_api_ctx *ctx, apr_table_t **params, const char
 int cc_api_password_forgot(cc_api_ctx *ctx)
 {
     static const char *const names[] = { "member_no", "id_number", NULL };
+    const char *v[2];  /* member_no, id_number */
     request_rec *r = ctx->r;
     apr_table_t *params;
-    cc_result result = read_required(ctx, &params, names, CC_FORGOT_FIELDS_MISSING);
+    cc_result result = read_required(ctx, &params, names, v, CC_FORGOT_FIELDS_MISSING);
+    if (result == CC_DONE && !cc_recovery_available(r)) {
+        result = CC_RECOVERY_UNAVAILABLE;
+    }
     if (result != CC_DONE) {
         return cc_reply(r, result);
-    }
-    const char *member_no = apr_table_get(params, "member_no");
-    const char *id_number = apr_table_get(params, "id_number");
-    if (!cc_recovery_available(r)) {
-        return cc_reply(r, CC_RECOVERY_UNAVAILABLE);
     }
     cc_captcha_answer captcha = cc_api_captcha_answer(r, params);
     apr_array_header_t *sent;
     apr_int64_t retry_after = 0;
-    result = cc_recovery_send_code(r, ctx->dbd, member_no, id_number, &captcha, &sent, &retry_after);
+    result = cc_recovery_send_code(r, ctx->dbd, v[0], v[1], &captcha, &sent, &retry_after);
     if (result != CC_DONE) {
         return cc_reply_throttled(r, result, "找回密码的请求过于频繁", retry_after);
     }
@@ -62,23 +62,18 @@ int cc_api_password_forgot(cc_api_ctx *ctx)
 int cc_api_password_reset(cc_api_ctx *ctx)
 {
     static const char *const names[] = { "member_no", "code", "new_password", NULL };
-    request_rec *r = ctx->r;
+    const char *v[3], *problem = NULL;  /* member_no, code, new_password */
     apr_table_t *params;
-    cc_result result = read_required(ctx, &params, names, CC_RESET_FIELDS_MISSING);
-    if (result != CC_DONE) {
-        return cc_reply(r, result);
-    }
-    const char *member_no = apr_table_get(params, "member_no");
-    const char *code = apr_table_get(params, "code");
-    const char *password = apr_table_get(params, "new_password");
-    const char *problem = NULL;
     apr_int64_t retry_after = 0;
-    result = cc_recovery_reset(r, ctx->dbd, member_no, code, password, &problem, &retry_after);
+    cc_result result = read_required(ctx, &params, names, v, CC_RESET_FIELDS_MISSING);
+    if (result == CC_DONE) {
+        result = cc_recovery_reset(ctx->r, ctx->dbd, v[0], v[1], v[2], &problem, &retry_after);
+    }
     if (result == CC_WEAK_PASSWORD) {
-        return cc_reply_message(r, result, problem, NULL);
+        return cc_reply_message(ctx->r, result, problem, NULL);
     }
     if (result != CC_DONE) {
-        return cc_reply_throttled(r, result, "验证码错误次数过多", retry_after);
+        return cc_reply_throttled(ctx->r, result, "验证码错误次数过多", retry_after);
     }
-    return cc_send_json(r, HTTP_OK, json_pack("{s:b}", "password_reset", 1));
+    return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:b}", "password_reset", 1));
 }

@@ -11,6 +11,7 @@
 #include "cc_config.h"
 #include "cc_db.h"
 #include "cc_http.h"
+#include "cc_reply.h"
 #include "cc_text.h"
 #include "cc_verify.h"
 
@@ -74,20 +75,16 @@ static int send_text(request_rec *r, int status, const char *type, const char *c
     return OK;
 }
 
-/* A plain refusal: JSON for JSON clients, one line of text otherwise. */
-static int refuse(request_rec *r, int status, const char *code, const char *message)
+/* A plain refusal: the reply table's JSON for JSON clients, its message as
+ * one line of text otherwise. */
+static int refuse(request_rec *r, cc_result result)
 {
     if (wants_json(r)) {
         apr_table_setn(r->headers_out, "Vary", "Accept");
-        return cc_send_error(r, status, code, message);
+        return cc_reply(r, result);
     }
-    return send_text(r, status, "text/plain; charset=utf-8", "no-store",
-                     apr_pstrcat(r->pool, message, "\n", NULL));
-}
-
-static int not_found(request_rec *r)
-{
-    return refuse(r, HTTP_NOT_FOUND, "not_found", "未找到该证书 (not found)");
+    return send_text(r, cc_reply_status(result), "text/plain; charset=utf-8", "no-store",
+                     apr_pstrcat(r->pool, cc_reply_text(result), "\n", NULL));
 }
 
 /* ---- what the page says ------------------------------------------------------ */
@@ -137,7 +134,7 @@ static void check_signature(verify_view *v)
 {
     apr_table_t *q = cc_query_params(v->r);
     const char *sig = apr_table_get(q, "s"), *m = apr_table_get(q, "m"), *d = apr_table_get(q, "d");
-    const cc_cert_claims claims = {
+    const cc_qr_claim claims = {
         v->cert->id, v->cert->member_no, v->cert->name_sha256, v->cert->issue_date,
     };
     /* The page repeats the key id, so only one shaped like ours: anything
@@ -154,7 +151,7 @@ static void check_signature(verify_view *v)
     if (key == NULL) {
         v->sig = SIG_UNKNOWN_KEY;
     } else if ((m && strcmp(m, claims.member_no) != 0) || (d && strcmp(d, claims.issue_date) != 0)
-               || !cc_cert_verify(key, &claims, sig, v->r->pool)) {
+               || !cc_qr_claim_verify(key, &claims, sig, v->r->pool)) {
         v->sig = SIG_INVALID;
     } else {
         v->sig = SIG_VALID;
@@ -304,7 +301,7 @@ static int send_keys(request_rec *r, const cc_cert_conf *conf)
                                               "pem", cc_sign_key_public_pem(key)));
     }
     json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "algorithm", "Ed25519",
-                          "payload", CC_CERT_PAYLOAD_TAG "|kid|id|member_no|sha256_hex(name)|issue_date",
+                          "payload", CC_QR_CLAIM_TAG "|kid|id|member_no|sha256_hex(name)|issue_date",
                           "url_parameters", "k=kid, m=member_no, d=issue_date, s=base64url(signature)",
                           "keys", keys);
     char *text = json_dumps(o, JSON_COMPACT | JSON_INDENT(1));
@@ -322,12 +319,9 @@ static int send_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert)
 {
     unsigned char *jpeg;
     apr_size_t len;
-    int status = cc_certificate_photo(r, dbd, cert, &jpeg, &len);
-    if (status == HTTP_NOT_FOUND) {
-        return not_found(r);
-    }
-    if (status != OK) {
-        return refuse(r, status, "database_unavailable", "系统繁忙，请稍后再试");
+    cc_result result = cc_certificate_photo(r, dbd, cert, &jpeg, &len);
+    if (result != CC_DONE) {
+        return refuse(r, result);
     }
     return cc_send_jpeg(r, jpeg, len, "no-store");
 }
@@ -340,7 +334,7 @@ static int within_rate(request_rec *r, const cc_cert_conf *conf)
         return 1;
     }
     apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, retry_after));
-    refuse(r, HTTP_TOO_MANY_REQUESTS, "too_many_requests", "查询过于频繁，请稍后再试");
+    refuse(r, CC_TOO_MANY_CHECKS);
     return 0;
 }
 
@@ -357,7 +351,7 @@ static const char *certificate_id(request_rec *r, const char *name, int *photo)
         }
     }
     const char *id = apr_pstrmemdup(r->pool, name, (apr_size_t)(end - name));
-    return cc_cert_id_valid(id) ? id : NULL;
+    return cc_certificate_id_valid(id) ? id : NULL;
 }
 
 static int check_certificate(request_rec *r, const cc_cert_conf *conf, const char *name)
@@ -365,16 +359,13 @@ static int check_certificate(request_rec *r, const cc_cert_conf *conf, const cha
     int photo = 0;
     const char *id = certificate_id(r, name, &photo);
     if (id == NULL || (photo && !conf->verify_photo)) {
-        return not_found(r);
+        return refuse(r, CC_CERTIFICATE_UNKNOWN);
     }
     ap_dbd_t *dbd = cc_db_acquire(r);
     cc_certificate *cert = NULL;
-    int status = dbd ? cc_certificate_find(r, dbd, id, &cert) : HTTP_SERVICE_UNAVAILABLE;
-    if (status == HTTP_NOT_FOUND) {
-        return not_found(r);
-    }
-    if (status != OK) {
-        return refuse(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable", "系统繁忙，请稍后再试");
+    cc_result result = dbd ? cc_certificate_find(r, dbd, id, &cert) : CC_DB_UNAVAILABLE;
+    if (result != CC_DONE) {
+        return refuse(r, result);
     }
     if (photo) {
         return send_photo(r, dbd, cert);
@@ -390,7 +381,7 @@ int cc_verify_handler(request_rec *r)
     }
     if (r->method_number != M_GET) {
         apr_table_setn(r->err_headers_out, "Allow", "GET, HEAD");
-        return refuse(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法");
+        return refuse(r, CC_METHOD_NOT_ALLOWED);
     }
     const cc_cert_conf *conf = &cc_server_conf_get(r->server)->cert;
     /* Pages are named by the URI's last segment, so the handler works under

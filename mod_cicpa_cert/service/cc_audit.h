@@ -7,7 +7,7 @@
 #include "cc_result.h"
 #include "cc_staff_session.h"
 
-extern const cc_statement cc_audit_statements[];
+#include "cc_audit_sql.h"
 
 /* Appends an audit row; actor is "member:<no>" or "staff:<login>". detail
  * must never hold a password, code or full ID number. A failure is logged

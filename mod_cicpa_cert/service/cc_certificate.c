@@ -206,28 +206,35 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
     return 0;
 }
 
-int cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
-                         cc_certificate **cert)
+cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
+                               cc_certificate **cert)
 {
     issue_job job = { req, fingerprint_of(req, r->pool), NULL, 0 };
     /* A second try covers a concurrent download that issued first: the
      * unique index on the current certificate made ours fail. */
     if (cc_db_transaction(r, dbd, issue_in_transaction, &job) != 0
         && cc_db_transaction(r, dbd, issue_in_transaction, &job) != 0) {
-        return HTTP_SERVICE_UNAVAILABLE;
+        return CC_DB_UNAVAILABLE;
     }
     *cert = job.cert;
-    return job.blocked ? HTTP_CONFLICT : OK;
+    if (!job.blocked) {
+        return CC_DONE;
+    }
+    return strcmp(job.cert->status, "suspended") == 0 ? CC_CERTIFICATE_SUSPENDED : CC_CERTIFICATE_REVOKED;
 }
 
-int cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certificate **cert)
+cc_result cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certificate **cert)
 {
-    int status = select_one(r, dbd, "cc_cert_by_id", id, cert);
-    return status == OK && *cert == NULL ? HTTP_NOT_FOUND : status;
+    if (select_one(r, dbd, "cc_cert_by_id", id, cert) != OK) {
+        return CC_DB_UNAVAILABLE;
+    }
+    return *cert ? CC_DONE : CC_CERTIFICATE_UNKNOWN;
 }
 
-int cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
-                         unsigned char **jpeg, apr_size_t *len)
+cc_result cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
+                               unsigned char **jpeg, apr_size_t *len)
 {
-    return CC_DB_SELECT_JPEG(r, dbd, "cc_cert_photo", jpeg, len, cert->member_no, cert->photo_sha256);
+    cc_result result = CC_DB_SELECT_JPEG(r, dbd, "cc_cert_photo", jpeg, len, cert->member_no,
+                                         cert->photo_sha256);
+    return result == CC_NOT_FOUND ? CC_CERTIFICATE_UNKNOWN : result;
 }

@@ -3,8 +3,9 @@
 #ifndef CC_CERTIFICATE_H
 #define CC_CERTIFICATE_H
 
-#include "cc_cert_pdf.h"
+#include "cc_pdf.h"
 #include "cc_db.h"
+#include "cc_result.h"
 
 extern const cc_statement cc_certificate_statements[];  /* table certificates */
 
@@ -55,18 +56,19 @@ typedef struct cc_cert_request {
 
 /* The member's certificate for what is printed: the current one when its
  * fingerprint matches and it has not expired, else a new one (issued and
- * audited; the former one marked superseded). Returns OK with *cert,
- * HTTP_CONFLICT with *cert when the current certificate is suspended or
- * revoked (no new one is issued then), or HTTP_SERVICE_UNAVAILABLE. */
-int cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
+ * audited; the former one marked superseded). Returns CC_DONE with *cert,
+ * CC_CERTIFICATE_SUSPENDED or CC_CERTIFICATE_REVOKED with *cert (no new one
+ * is issued then), or CC_DB_UNAVAILABLE. */
+cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
                          cc_certificate **cert);
 
-/* The certificate with id: OK, HTTP_NOT_FOUND or HTTP_SERVICE_UNAVAILABLE. */
-int cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certificate **cert);
+/* The certificate with id: CC_DONE, CC_CERTIFICATE_UNKNOWN or
+ * CC_DB_UNAVAILABLE. */
+cc_result cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certificate **cert);
 
 /* The photo printed on cert, if it is still the member's photo on file:
- * OK, HTTP_NOT_FOUND or HTTP_SERVICE_UNAVAILABLE. */
-int cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
+ * CC_DONE, CC_CERTIFICATE_UNKNOWN or CC_DB_UNAVAILABLE. */
+cc_result cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
                          unsigned char **jpeg, apr_size_t *len);
 
 #endif

@@ -91,13 +91,13 @@ static cc_cert_data cert_data_of(const cc_member *m, const unsigned char *jpeg, 
 static int identify(request_rec *r, const cc_member *m, const cc_certificate *cert, cc_cert_data *d)
 {
     const cc_cert_conf *conf = &cc_server_conf_get(r->server)->cert;
-    const cc_cert_claims claims = { cert->id, cert->member_no, cert->name_sha256, cert->issue_date };
-    const char *sig = cc_cert_sign(conf->qr_key, &claims, r->pool);
+    const cc_qr_claim claims = { cert->id, cert->member_no, cert->name_sha256, cert->issue_date };
+    const char *sig = cc_qr_claim_sign(conf->qr_key, &claims, r->pool);
     const char *code = m->institute ? m->institute->code : "";
     if (sig == NULL) {
         return 0;
     }
-    d->verify_url = cc_cert_verify_url(conf->verify_url, cc_sign_key_id(conf->qr_key), &claims,
+    d->verify_url = cc_qr_claim_url(conf->verify_url, cc_sign_key_id(conf->qr_key), &claims,
                                        sig, r->pool);
     d->serial = cert->serial;
     d->issue_date = cert->issue_date;
@@ -118,7 +118,7 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
     const char *err = NULL;
     unsigned char *signed_pdf;
     apr_size_t len;
-    cc_pdf *pdf = cc_cert_pdf_render(&conf->cert_style, data, conf->font, r->pool, &err);
+    cc_pdf *pdf = cc_pdf_render(&conf->cert_style, data, conf->font, r->pool, &err);
     if (pdf == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "certificate rendering failed: %s", err);
         return NULL;
@@ -130,12 +130,6 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
     }
     cc_pdf_set_bytes(pdf, signed_pdf, len);
     return pdf;
-}
-
-/* A suspended or revoked certificate blocks a new one, whatever changed. */
-static cc_result blocked(const cc_certificate *cert)
-{
-    return strcmp(cert->status, "suspended") == 0 ? CC_CERTIFICATE_SUSPENDED : CC_CERTIFICATE_REVOKED;
 }
 
 static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
@@ -152,12 +146,10 @@ static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
         &d->data, cc_sha256_hex(jpeg, len, r->pool), m->institute ? m->institute->code : "",
         cc_server_conf_get(r->server)->cert.validity_days, m->registration_until,
     };
-    int status = cc_certificate_issue(r, dbd, &req, &d->certificate);
-    if (status == HTTP_CONFLICT) {
-        return blocked(d->certificate);
-    }
-    if (status != OK) {
-        return status == HTTP_SERVICE_UNAVAILABLE ? CC_DB_UNAVAILABLE : CC_INTERNAL;
+    /* A suspended or revoked certificate blocks a new one, whatever changed. */
+    result = cc_certificate_issue(r, dbd, &req, &d->certificate);
+    if (result != CC_DONE) {
+        return result;
     }
     d->pdf = identify(r, m, d->certificate, &d->data) ? render_signed(r, &d->data) : NULL;
     if (d->pdf == NULL) {

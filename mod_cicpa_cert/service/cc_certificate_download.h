@@ -4,7 +4,7 @@
 #ifndef CC_CERTIFICATE_DOWNLOAD_H
 #define CC_CERTIFICATE_DOWNLOAD_H
 
-#include "cc_cert_pdf.h"
+#include "cc_pdf.h"
 #include "cc_certificate.h"
 #include "cc_db.h"
 #include "cc_member.h"

@@ -11,7 +11,7 @@
 #include "cc_result.h"
 #include "cc_staff_session.h"
 
-extern const cc_statement cc_photo_statements[];
+#include "cc_photo_sql.h"
 
 /* The member's stored JPEG: CC_DONE, CC_PHOTO_NOT_FOUND (none on file) or
  * CC_PHOTO_UNAVAILABLE (the record says on file, but it cannot be read). */

@@ -10,7 +10,7 @@
 #include "cc_member.h"
 #include "cc_result.h"
 
-extern const cc_statement cc_profile_statements[];
+#include "cc_profile_sql.h"
 
 /* Who saves whose profile. */
 typedef struct cc_profile_editor {

@@ -5,12 +5,13 @@
 #define CC_REFERENCE_PHOTOS_H
 
 #include "cc_db.h"
+#include "cc_result.h"
 
 extern const cc_statement cc_reference_statements[];
 
-/* The reference JPEG of an identity: OK, HTTP_NOT_FOUND, or
- * HTTP_SERVICE_UNAVAILABLE (as cc_db_select_jpeg). */
-int cc_reference_photo(request_rec *r, ap_dbd_t *dbd, const char *id_number,
+/* The reference JPEG of an identity: CC_DONE, CC_NOT_FOUND or
+ * CC_DB_UNAVAILABLE. */
+cc_result cc_reference_photo(request_rec *r, ap_dbd_t *dbd, const char *id_number,
                        unsigned char **jpeg, apr_size_t *len);
 
 #endif

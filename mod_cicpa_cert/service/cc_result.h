@@ -70,6 +70,9 @@ typedef enum cc_result {
     CC_UNPRINTABLE_CHARACTERS,
     CC_CERTIFICATE_SUSPENDED,
     CC_CERTIFICATE_REVOKED,
+    /* the verification page */
+    CC_CERTIFICATE_UNKNOWN,       /* no certificate with that id */
+    CC_TOO_MANY_CHECKS,           /* CicpaCertVerifyRate */
     /* profile saves */
     CC_INVALID_FIELDS,
     CC_UNKNOWN_FIELD,

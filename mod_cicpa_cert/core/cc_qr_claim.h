@@ -1,23 +1,23 @@
 /* The certificate's offline-verifiable claim: an Ed25519 signature over the
  * identifier, member number, name hash and issue date, carried in the QR
  * code's URL. The exact format is in docs/certificate.md. */
-#ifndef CC_CERT_SIGN_H
-#define CC_CERT_SIGN_H
+#ifndef CC_QR_CLAIM_H
+#define CC_QR_CLAIM_H
 
 #include <apr_pools.h>
 
 /* Version tag that starts every signed payload. */
-#define CC_CERT_PAYLOAD_TAG "cicpa-cert/1"
+#define CC_QR_CLAIM_TAG "cicpa-cert/1"
 
 typedef struct cc_sign_key cc_sign_key;
 
 /* What a certificate's signature covers. */
-typedef struct cc_cert_claims {
+typedef struct cc_qr_claim {
     const char *id;           /* certificate identifier: base64url */
     const char *member_no;    /* member number: letters, digits, '-' or '_' */
     const char *name_sha256;  /* lower-case hex SHA-256 of the UTF-8 name */
     const char *issue_date;   /* YYYY-MM-DD */
-} cc_cert_claims;
+} cc_qr_claim;
 
 /* Loads an Ed25519 key from a PEM file: the private key (PKCS#8, as
  * `openssl genpkey -algorithm ed25519` writes it) when private_key is set,
@@ -38,21 +38,21 @@ const char *cc_sign_key_public_raw(const cc_sign_key *key);
 
 /* The bytes that are signed: "cicpa-cert/1|kid|id|member_no|name_sha256|issue_date",
  * or NULL when a claim is malformed (so that no '|' can shift the fields). */
-const char *cc_cert_payload(const char *kid, const cc_cert_claims *c, apr_pool_t *p);
+const char *cc_qr_claim_payload(const char *kid, const cc_qr_claim *c, apr_pool_t *p);
 
 /* The base64url (unpadded) Ed25519 signature of the claims' payload under
  * key, or NULL when the claims are malformed or signing fails. */
-const char *cc_cert_sign(const cc_sign_key *key, const cc_cert_claims *c, apr_pool_t *p);
+const char *cc_qr_claim_sign(const cc_sign_key *key, const cc_qr_claim *c, apr_pool_t *p);
 
 /* 1 when sig is key's signature of the claims' payload, else 0. */
-int cc_cert_verify(const cc_sign_key *key, const cc_cert_claims *c, const char *sig,
+int cc_qr_claim_verify(const cc_sign_key *key, const cc_qr_claim *c, const char *sig,
                    apr_pool_t *p);
 
 /* The QR code's text: base + id + "?k=kid&m=member_no&d=issue_date&s=sig". */
-const char *cc_cert_verify_url(const char *base, const char *kid, const cc_cert_claims *c,
+const char *cc_qr_claim_url(const char *base, const char *kid, const cc_qr_claim *c,
                                const char *sig, apr_pool_t *p);
 
 /* 1 when s could be a certificate identifier (1..64 base64url characters). */
-int cc_cert_id_valid(const char *s);
+int cc_certificate_id_valid(const char *s);
 
 #endif

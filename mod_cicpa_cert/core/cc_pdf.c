@@ -7,7 +7,7 @@
  * definition layer: a memory stream, HPDF_TTFontDef_Load and
  * HPDF_Doc_RegisterFontDef. */
 
-#include "cc_cert_pdf.h"
+#include "cc_pdf.h"
 
 #include <apr_strings.h>
 #include <apr_tables.h>
@@ -746,7 +746,7 @@ static int save(HPDF_Doc doc, cc_pdf *pdf, apr_pool_t *p)
     return 1;
 }
 
-cc_pdf *cc_cert_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
+cc_pdf *cc_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
                            const cc_font *font, apr_pool_t *p, const char **err)
 {
     cc_font_subset *subset = cc_font_subset_make(font, p);

@@ -1,6 +1,6 @@
 /* Ed25519 claims of a certificate (OpenSSL 3 EVP). One EVP_PKEY per key is
  * shared read-only by all threads; each signature gets its own context. */
-#include "cc_cert_sign.h"
+#include "cc_qr_claim.h"
 
 #include <string.h>
 #include <apr_encode.h>
@@ -142,24 +142,24 @@ static int is_date(const char *s)
     return s[sizeof(shape) - 1] == '\0';
 }
 
-int cc_cert_id_valid(const char *s)
+int cc_certificate_id_valid(const char *s)
 {
     return is_token(s, 64);
 }
 
-const char *cc_cert_payload(const char *kid, const cc_cert_claims *c, apr_pool_t *p)
+const char *cc_qr_claim_payload(const char *kid, const cc_qr_claim *c, apr_pool_t *p)
 {
     if (!is_token(kid, 64) || !is_token(c->id, 64) || !is_token(c->member_no, 64)
         || !is_hex64(c->name_sha256) || !is_date(c->issue_date)) {
         return NULL;
     }
-    return apr_pstrcat(p, CC_CERT_PAYLOAD_TAG "|", kid, "|", c->id, "|", c->member_no, "|",
+    return apr_pstrcat(p, CC_QR_CLAIM_TAG "|", kid, "|", c->id, "|", c->member_no, "|",
                        c->name_sha256, "|", c->issue_date, NULL);
 }
 
-const char *cc_cert_sign(const cc_sign_key *key, const cc_cert_claims *c, apr_pool_t *p)
+const char *cc_qr_claim_sign(const cc_sign_key *key, const cc_qr_claim *c, apr_pool_t *p)
 {
-    const char *payload = cc_cert_payload(key->kid, c, p);
+    const char *payload = cc_qr_claim_payload(key->kid, c, p);
     unsigned char sig[ED25519_SIG];
     size_t sig_len = sizeof(sig);
     EVP_MD_CTX *ctx = payload ? EVP_MD_CTX_new() : NULL;
@@ -171,10 +171,10 @@ const char *cc_cert_sign(const cc_sign_key *key, const cc_cert_claims *c, apr_po
     return ok ? apr_pencode_base64_binary(p, sig, sig_len, APR_ENCODE_BASE64URL, NULL) : NULL;
 }
 
-int cc_cert_verify(const cc_sign_key *key, const cc_cert_claims *c, const char *sig,
+int cc_qr_claim_verify(const cc_sign_key *key, const cc_qr_claim *c, const char *sig,
                    apr_pool_t *p)
 {
-    const char *payload = cc_cert_payload(key->kid, c, p);
+    const char *payload = cc_qr_claim_payload(key->kid, c, p);
     apr_size_t sig_len = 0;
     const unsigned char *raw = sig && strlen(sig) == ED25519_SIG_B64
         ? apr_pdecode_base64_binary(p, sig, APR_ENCODE_STRING, APR_ENCODE_BASE64URL, &sig_len)
@@ -191,7 +191,7 @@ int cc_cert_verify(const cc_sign_key *key, const cc_cert_claims *c, const char *
     return ok;
 }
 
-const char *cc_cert_verify_url(const char *base, const char *kid, const cc_cert_claims *c,
+const char *cc_qr_claim_url(const char *base, const char *kid, const cc_qr_claim *c,
                                const char *sig, apr_pool_t *p)
 {
     return apr_pstrcat(p, base, c->id, "?k=", kid, "&m=", c->member_no, "&d=", c->issue_date,

@@ -1,6 +1,6 @@
 /* The one-page membership certificate, rendered by libharu into memory. */
-#ifndef CC_CERT_PDF_H
-#define CC_CERT_PDF_H
+#ifndef CC_PDF_H
+#define CC_PDF_H
 
 #include <apr_pools.h>
 #include <apr_time.h>
@@ -41,7 +41,7 @@ typedef struct cc_pdf cc_pdf;
 
 /* Renders the certificate; the document and its buffers are freed with p.
  * Returns NULL and sets *err (no secrets, no ID numbers) on failure. */
-cc_pdf *cc_cert_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
+cc_pdf *cc_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
                            const cc_font *font, apr_pool_t *p, const char **err);
 
 /* Loads a seal once (at startup) from a PNG with transparency (RGBA or
