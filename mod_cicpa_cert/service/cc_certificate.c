@@ -79,20 +79,20 @@ static cc_certificate *certificate_of_row(const char **row, apr_pool_t *p)
     return c;
 }
 
-/* The one certificate a statement selects: OK (*cert NULL when none) or
- * HTTP_SERVICE_UNAVAILABLE. */
-static int select_one(request_rec *r, ap_dbd_t *dbd, const char *label, const char *arg,
-                      cc_certificate **cert)
+/* The one certificate a statement selects: CC_DONE (*cert NULL when none)
+ * or CC_DB_UNAVAILABLE. */
+static cc_result select_one(request_rec *r, ap_dbd_t *dbd, const char *label, const char *arg,
+                            cc_certificate **cert)
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, label, arg);
     *cert = NULL;
     if (rows == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts > 0) {
         *cert = certificate_of_row(APR_ARRAY_IDX(rows, 0, const char **), r->pool);
     }
-    return OK;
+    return CC_DONE;
 }
 
 /* SHA-256 over everything printed about the member (fields separated by
@@ -177,7 +177,7 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
 {
     issue_job *job = arg;
     cc_certificate *current;
-    if (select_one(r, dbd, "cc_cert_current", job->req->data->member_no, &current) != OK) {
+    if (select_one(r, dbd, "cc_cert_current", job->req->data->member_no, &current) != CC_DONE) {
         return -1;
     }
     job->cert = current;
@@ -225,7 +225,7 @@ cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_requ
 
 cc_result cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_certificate **cert)
 {
-    if (select_one(r, dbd, "cc_cert_by_id", id, cert) != OK) {
+    if (select_one(r, dbd, "cc_cert_by_id", id, cert) != CC_DONE) {
         return CC_DB_UNAVAILABLE;
     }
     return *cert ? CC_DONE : CC_CERTIFICATE_UNKNOWN;
