@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "cc_http.h"
 #include "cc_reply.h"
 
@@ -41,7 +43,11 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_CAPTCHA_REQUIRED] = { HTTP_BAD_REQUEST, "captcha_required", "请输入验证码" },
     [CC_CAPTCHA_INVALID] = { HTTP_BAD_REQUEST, "captcha_invalid", "验证码错误或已失效，请重新获取验证码" },
     [CC_TOO_MANY_CAPTCHAS] = { HTTP_TOO_MANY_REQUESTS, "too_many_requests", "请求过于频繁，请稍后再试" },
+    /* The attempt limits: the message goes on "，请N分钟后再试". */
     [CC_TOO_MANY_ATTEMPTS] = { HTTP_TOO_MANY_REQUESTS, "too_many_attempts", "尝试次数过多" },
+    [CC_TOO_MANY_LOGINS] = { HTTP_TOO_MANY_REQUESTS, "too_many_attempts", "登录失败次数过多" },
+    [CC_TOO_MANY_RECOVERIES] = { HTTP_TOO_MANY_REQUESTS, "too_many_attempts", "找回密码的请求过于频繁" },
+    [CC_TOO_MANY_CODES] = { HTTP_TOO_MANY_REQUESTS, "too_many_attempts", "验证码错误次数过多" },
     [CC_INVALID_CREDENTIALS] = { HTTP_UNAUTHORIZED, "invalid_credentials", "用户名或密码错误" },
     [CC_PASSWORD_NOT_SET] = { HTTP_UNAUTHORIZED, "password_not_set", "您尚未设置密码，请点击“忘记密码”设置密码" },
 
@@ -149,13 +155,14 @@ int cc_reply_field_problem(request_rec *r, cc_result result, const char *field, 
     return cc_reply_message(r, result, problem, json_pack("{s:{s:s}}", "fields", field, problem));
 }
 
-int cc_reply_throttled(request_rec *r, cc_result result, const char *what, apr_int64_t wait)
+int cc_reply_throttled(request_rec *r, cc_result result, apr_int64_t wait)
 {
-    if (result != CC_TOO_MANY_ATTEMPTS) {
+    const reply *rp = reply_of(result);
+    if (strcmp(rp->code, "too_many_attempts") != 0) {
         return cc_reply(r, result);
     }
     apr_table_setn(r->err_headers_out, "Retry-After", apr_psprintf(r->pool, "%" APR_INT64_T_FMT, wait));
-    return cc_reply_message(r, CC_TOO_MANY_ATTEMPTS,
-                            apr_psprintf(r->pool, "%s，请%d分钟后再试", what, (int)((wait + 59) / 60)),
+    return cc_reply_message(r, result,
+                            apr_psprintf(r->pool, "%s，请%d分钟后再试", rp->message, (int)((wait + 59) / 60)),
                             json_pack("{s:I}", "retry_after", (json_int_t)wait));
 }

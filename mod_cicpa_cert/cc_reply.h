@@ -25,9 +25,10 @@ int cc_reply_message(request_rec *r, cc_result result, const char *message, json
  * what one wrong field gets. */
 int cc_reply_field_problem(request_rec *r, cc_result result, const char *field, const char *problem);
 
-/* As cc_reply, but CC_TOO_MANY_ATTEMPTS as "<what>，请N分钟后再试" with
- * Retry-After and retry_after: wait seconds. */
-int cc_reply_throttled(request_rec *r, cc_result result, const char *what, apr_int64_t wait);
+/* As cc_reply, but the attempt limits' results (CC_TOO_MANY_LOGINS …) as
+ * "<their message>，请N分钟后再试" with Retry-After and retry_after: wait
+ * seconds. */
+int cc_reply_throttled(request_rec *r, cc_result result, apr_int64_t wait);
 
 /* The table's message of result: for the results whose message names
  * fields, the lead the names follow. */

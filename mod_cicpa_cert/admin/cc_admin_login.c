@@ -38,7 +38,7 @@ int cc_admin_login(cc_admin_ctx *ctx)
     cc_login_outcome out = { 0 };
     result = cc_login_staff(ctx->r, ctx->dbd, &req, &out);
     if (result != CC_DONE) {
-        return cc_reply_throttled(ctx->r, result, "登录失败次数过多", out.retry_after);
+        return cc_reply_throttled(ctx->r, result, out.retry_after);
     }
     ctx->staff = out.staff;
     json_t *doc = staff_json(ctx, out.staff);

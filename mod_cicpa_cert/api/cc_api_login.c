@@ -6,9 +6,6 @@
 #include "cc_member.h"
 #include "cc_reply.h"
 
-/* The attempt limits' word for logins, members' and staff's alike. */
-#define LOGIN_THROTTLED "登录失败次数过多"
-
 int cc_api_login(cc_api_ctx *ctx)
 {
     apr_table_t *params;
@@ -29,7 +26,7 @@ int cc_api_login(cc_api_ctx *ctx)
     cc_login_outcome out = { 0 };
     result = cc_login_member(ctx->r, ctx->dbd, &req, user_type, &out);
     if (result != CC_DONE) {
-        return cc_reply_throttled(ctx->r, result, LOGIN_THROTTLED, out.retry_after);
+        return cc_reply_throttled(ctx->r, result, out.retry_after);
     }
     return cc_send_json(ctx->r, HTTP_OK, json_pack(
         "{s:s, s:s, s:s, s:I, s:s}", "member_no", req.login, "token", out.token,

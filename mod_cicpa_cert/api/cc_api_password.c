@@ -50,7 +50,7 @@ int cc_api_password_forgot(cc_api_ctx *ctx)
     apr_int64_t retry_after = 0;
     result = cc_recovery_send_code(r, ctx->dbd, v[0], v[1], &captcha, &sent, &retry_after);
     if (result != CC_DONE) {
-        return cc_reply_throttled(r, result, "找回密码的请求过于频繁", retry_after);
+        return cc_reply_throttled(r, result, retry_after);
     }
     /* One answer, neutral, with the destinations the code went to (none
      * when the numbers did not match). */
@@ -73,7 +73,7 @@ int cc_api_password_reset(cc_api_ctx *ctx)
         return cc_reply_message(ctx->r, result, problem, NULL);
     }
     if (result != CC_DONE) {
-        return cc_reply_throttled(ctx->r, result, "验证码错误次数过多", retry_after);
+        return cc_reply_throttled(ctx->r, result, retry_after);
     }
     return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:b}", "password_reset", 1));
 }

@@ -100,7 +100,7 @@ static cc_result guarded(request_rec *r, ap_dbd_t *dbd, const cc_login_request *
     result = cc_throttle_take(r, dbd, action, counted, &attempt);
     if (result != CC_DONE) {
         out->retry_after = attempt.retry_after;
-        return result;
+        return result == CC_TOO_MANY_ATTEMPTS ? CC_TOO_MANY_LOGINS : result;
     }
     result = counted && usable(req->password)
              ? check(r, dbd, req->login, req->password, user_type) : CC_INVALID_CREDENTIALS;

@@ -31,11 +31,11 @@ typedef struct cc_login_outcome {
     const char *token;               /* the session's token */
     apr_time_t expires;              /* when it ends */
     cc_staff *staff;                 /* staff logins: who signed in */
-    apr_int64_t retry_after;         /* CC_TOO_MANY_ATTEMPTS: seconds to wait */
+    apr_int64_t retry_after;         /* CC_TOO_MANY_LOGINS: seconds to wait */
 } cc_login_outcome;
 
 /* A member's login as user_type: CC_DONE with the session, or
- * CC_CAPTCHA_REQUIRED / CC_CAPTCHA_INVALID, CC_TOO_MANY_ATTEMPTS,
+ * CC_CAPTCHA_REQUIRED / CC_CAPTCHA_INVALID, CC_TOO_MANY_LOGINS,
  * CC_INVALID_CREDENTIALS, CC_PASSWORD_NOT_SET, CC_DB_UNAVAILABLE,
  * CC_INTERNAL. */
 cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req,

@@ -221,7 +221,7 @@ cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *membe
     result = cc_throttle_take(r, dbd, CC_THROTTLE_FORGOT, counted, &attempt);
     if (result != CC_DONE) {
         *retry_after = attempt.retry_after;
-        return result;
+        return result == CC_TOO_MANY_ATTEMPTS ? CC_TOO_MANY_RECOVERIES : result;
     }
     contacts c;
     if (load_contacts(r, dbd, counted ? member_no : "", &c) != CC_DONE) {
@@ -260,7 +260,7 @@ static cc_result check_code(request_rec *r, ap_dbd_t *dbd, const char *member_no
     cc_result result = cc_throttle_take(r, dbd, CC_THROTTLE_RESET, NULL, &attempt);
     if (result != CC_DONE) {
         *retry_after = attempt.retry_after;
-        return result;
+        return result == CC_TOO_MANY_ATTEMPTS ? CC_TOO_MANY_CODES : result;
     }
     if (usable(member_no) && cc_password_code_shape_ok(code) && take_try(r, dbd, member_no, &hash) != 0) {
         cc_throttle_withdraw(r, dbd, &attempt);

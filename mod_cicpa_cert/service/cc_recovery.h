@@ -30,14 +30,14 @@ int cc_recovery_available(request_rec *r);
 
 /* Sends a new code when id_number is member_no's: CC_DONE with
  * *destinations (cc_recovery_destination; none when the numbers did not
- * match), or CC_CAPTCHA_*, CC_TOO_MANY_ATTEMPTS (*retry_after),
+ * match), or CC_CAPTCHA_*, CC_TOO_MANY_RECOVERIES (*retry_after),
  * CC_NO_CONTACT, CC_DELIVERY_FAILED, CC_DB_UNAVAILABLE, CC_INTERNAL. */
 cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *member_no,
                                 const char *id_number, const cc_captcha_answer *captcha,
                                 apr_array_header_t **destinations, apr_int64_t *retry_after);
 
 /* Sets password with code, ending every session: CC_DONE, or
- * CC_WEAK_PASSWORD (*problem), CC_TOO_MANY_ATTEMPTS (*retry_after),
+ * CC_WEAK_PASSWORD (*problem), CC_TOO_MANY_CODES (*retry_after),
  * CC_INVALID_CODE, CC_DB_UNAVAILABLE, CC_INTERNAL. */
 cc_result cc_recovery_reset(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *code,
                             const char *password, const char **problem, apr_int64_t *retry_after);

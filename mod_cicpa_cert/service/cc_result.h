@@ -33,7 +33,10 @@ typedef enum cc_result {
     CC_CAPTCHA_REQUIRED,
     CC_CAPTCHA_INVALID,
     CC_TOO_MANY_CAPTCHAS,
-    CC_TOO_MANY_ATTEMPTS,         /* the attempt limits (cc_throttle.h) */
+    CC_TOO_MANY_ATTEMPTS,         /* the attempt limits (cc_throttle.h), of: */
+    CC_TOO_MANY_LOGINS,           /*   failed logins */
+    CC_TOO_MANY_RECOVERIES,       /*   recovery requests */
+    CC_TOO_MANY_CODES,            /*   wrong reset codes */
     CC_INVALID_CREDENTIALS,
     CC_PASSWORD_NOT_SET,
     /* password recovery */
