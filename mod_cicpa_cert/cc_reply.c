@@ -60,6 +60,7 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_INVALID_CODE] = { HTTP_BAD_REQUEST, "invalid_code", "验证码错误或已失效，请重新获取验证码" },
     [CC_WEAK_PASSWORD] = { HTTP_BAD_REQUEST, "weak_password", "密码不符合要求" },
 
+    /* The guide's two photo messages, told apart (GET /me shows them too). */
     [CC_PHOTO_NOT_FOUND] = { HTTP_NOT_FOUND, "photo_not_found", "没有查询到照片信息" },
     [CC_PHOTO_UNAVAILABLE] = { HTTP_SERVICE_UNAVAILABLE, "photo_unavailable", "获取照片信息失败" },
     [CC_PHOTO_REJECTED] = { HTTP_UNPROCESSABLE_ENTITY, "photo_rejected",

@@ -124,7 +124,7 @@ cc_result cc_admin_reason(cc_admin_ctx *ctx, apr_table_t *params, const char **r
     *problem = cc_field_check("text", raw ? raw : "", MAX_REASON_CHARS, NULL,
                               cc_date_ymd(0, ctx->r->pool), ctx->r->pool, reason);
     if (*problem == NULL && **reason == '\0') {
-        *problem = "请填写原因";
+        *problem = cc_reply_text(CC_REASON_REQUIRED);
     }
     return *problem ? CC_REASON_REQUIRED : CC_DONE;
 }

@@ -6,10 +6,6 @@
 #include "cc_photo_rules.h"
 #include "cc_text.h"
 
-/* The guide's two photo messages, told apart. */
-#define MSG_NO_PHOTO "没有查询到照片信息"
-#define MSG_PHOTO_FAILED "获取照片信息失败"
-
 static json_t *field_json(const cc_field *f, apr_pool_t *p)
 {
     const char *value = cc_field_is_id_number(f) ? cc_mask_middle(f->value, p) : f->value;
@@ -51,13 +47,13 @@ static json_t *photo_json(request_rec *r, ap_dbd_t *dbd, const cc_member *m)
     const char *state = cc_photo_state(r, dbd, m);
     json_t *o = json_pack("{s:s, s:b}", "status", state, "on_file", strcmp(state, "on_file") == 0);
     if (strcmp(state, "none") == 0) {
-        json_object_set_new(o, "message", json_string(MSG_NO_PHOTO));
+        json_object_set_new(o, "message", json_string(cc_reply_text(CC_PHOTO_NOT_FOUND)));
         /* The institute's reason for rejecting the last uploaded photo. */
         if (*m->review_note) {
             json_object_set_new(o, "review_note", json_string(m->review_note));
         }
     } else if (strcmp(state, "unavailable") == 0) {
-        json_object_set_new(o, "message", json_string(MSG_PHOTO_FAILED));
+        json_object_set_new(o, "message", json_string(cc_reply_text(CC_PHOTO_UNAVAILABLE)));
     }
     return o;
 }
