@@ -1,6 +1,6 @@
 /* Certificate speed on one core: loads the font, the seals and the keys
  * once, then makes N certificates, each in its own pool, three ways:
- *   render   the page with QR code and seals (cc_cert_pdf_render) read out
+ *   render   the page with QR code and seals (cc_pdf_render) read out
  *   full     what a download does: the Ed25519 claim for the QR code,
  *            render, the PAdES signature (cc_pdf_sign), read out
  *   sign     cc_pdf_sign alone, on one rendered document
@@ -10,8 +10,8 @@
  *        defaults: 1000, sql/demo/photos/110000000001.jpg, LXGW WenKai,
  *        run/keys (scripts/make-demo-keys); the seals are conf/demo-seals. */
 
-#include "cc_cert_pdf.h"
-#include "cc_cert_sign.h"
+#include "cc_pdf.h"
+#include "cc_qr_claim.h"
 #include "cc_crypto.h"
 #include "cc_file.h"
 #include "cc_pdf_sign.h"
@@ -67,7 +67,7 @@ static apr_size_t read_out(cc_pdf *pdf)
 static cc_pdf *render(const bench *b, const cc_cert_data *data, apr_pool_t *p)
 {
     const char *err = NULL;
-    cc_pdf *pdf = cc_cert_pdf_render(&b->style, data, b->font, p, &err);
+    cc_pdf *pdf = cc_pdf_render(&b->style, data, b->font, p, &err);
 
     if (!pdf)
         fprintf(stderr, "render: %s\n", err);
@@ -100,16 +100,16 @@ static apr_size_t render_only(const bench *b, apr_pool_t *p)
 static apr_size_t full(const bench *b, apr_pool_t *p)
 {
     cc_cert_data data = b->data;
-    const cc_cert_claims claims = {
+    const cc_qr_claim claims = {
         "q3Kx9cVb2mLw8RtYzA1nBg", data.member_no,
         cc_sha256_hex(data.name, strlen(data.name), p), data.issue_date,
     };
-    const char *sig = cc_cert_sign(b->qr_key, &claims, p);
+    const char *sig = cc_qr_claim_sign(b->qr_key, &claims, p);
     cc_pdf *pdf;
 
     if (!sig)
         return 0;
-    data.verify_url = cc_cert_verify_url(VERIFY_BASE, cc_sign_key_id(b->qr_key),
+    data.verify_url = cc_qr_claim_url(VERIFY_BASE, cc_sign_key_id(b->qr_key),
                                          &claims, sig, p);
     pdf = render(b, &data, p);
     return pdf && sign(b, pdf, p) ? read_out(pdf) : 0;

@@ -1,3 +1,4 @@
+#include "cc_config.h"
 #include "cc_config_set.h"
 
 /* Each directive's slot, written once in its entry below: a field of
@@ -70,14 +71,15 @@ const command_rec cc_directives[] = {
     CC_PATH("CicpaCertQrKey", cert.qr_key_path,
             "the Ed25519 private key that signs the QR code (openssl genpkey -algorithm ed25519)",
             "Ed25519 private key (PEM) that signs the QR code's claim"),
-    AP_INIT_ITERATE("CicpaCertQrOldKey", cc_set_old_key, NULL, RSRC_CONF,
+    AP_INIT_ITERATE("CicpaCertQrOldKey", cc_set_old_key, SLOT(.offset = FIELD(cert.old_key_paths), .is_list = 1),
+                    RSRC_CONF,
                     "Public keys (PEM) of former QR signing keys, still published and accepted"),
     CC_PATH("CicpaCertSigningCert", cert.signing_cert_path,
             "the certificate (PEM, then its chain) that signs every certificate PDF",
             "Certificate (PEM, then its chain) that signs the PDF"),
     CC_PATH("CicpaCertSigningKey", cert.signing_key_path, "the private key of CicpaCertSigningCert",
             "Private key (PEM) of CicpaCertSigningCert"),
-    AP_INIT_TAKE2("CicpaCertSeal", cc_set_seal, NULL, RSRC_CONF,
+    AP_INIT_TAKE2("CicpaCertSeal", cc_set_seal, SLOT(.offset = FIELD(cert.seal_paths), .is_list = 1), RSRC_CONF,
                   "Institute code and the PNG of its seal (with transparency)"),
     CC_NUMBER("CicpaCertValidityDays", cert.validity_days, 0, 0, 36500,
               "Days a certificate is valid from its issue (0: no end)"),
@@ -114,10 +116,12 @@ const command_rec cc_directives[] = {
     { NULL }
 };
 
-/* The slot of a directive table entry, or NULL for the list-valued ones. */
+/* The slot of a directive table entry with one value (an int or a text);
+ * NULL for the list-valued ones, which cc_server_conf_merge merges itself. */
 static const cc_slot *slot_at(const command_rec *cmd)
 {
-    return cmd->cmd_data;
+    const cc_slot *slot = cmd->cmd_data;
+    return slot->is_list ? NULL : slot;
 }
 
 static int *int_field(cc_server_conf *conf, const cc_slot *slot)

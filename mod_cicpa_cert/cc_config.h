@@ -5,7 +5,7 @@
 #define CC_CONFIG_H
 
 #include "cc_module.h"
-#include "cc_cert_pdf.h"
+#include "cc_pdf.h"
 #include "cc_font.h"
 #include "cc_rate.h"
 #include "cc_config_proof.h"

@@ -2,6 +2,7 @@
  * refuses, `apache2 -t` refuses too, since both run check_config. */
 #include "cc_config.h"
 #include "cc_db.h"
+#include "cc_services.h"
 #include "cc_mounts.h"
 #include "cc_outbox.h"
 
@@ -49,7 +50,7 @@ static void register_statements(apr_hash_t *done, server_rec *s)
     const dbd_cfg_t *cfg = dbd_settings(s, ap_find_linked_module("mod_dbd.c"));
     if (apr_hash_get(done, &cfg, sizeof(cfg)) == NULL) {
         apr_hash_set(done, apr_pmemdup(apr_hash_pool_get(done), &cfg, sizeof(cfg)), sizeof(cfg), s);
-        cc_db_register_statements(s);
+        cc_db_register_statements(s, cc_service_statements);
     }
 }
 

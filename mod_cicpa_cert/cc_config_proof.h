@@ -7,8 +7,8 @@
 #include <apr_hash.h>
 #include <apr_tables.h>
 
-#include "cc_cert_pdf.h"
-#include "cc_cert_sign.h"
+#include "cc_pdf.h"
+#include "cc_qr_claim.h"
 #include "cc_pdf_sign.h"
 #include "cc_rate.h"
 

@@ -17,7 +17,7 @@ static const cc_slot *slot_of(cmd_parms *cmd)
 
 static void *field_of(cmd_parms *cmd)
 {
-    return (char *)cc_server_conf_get(cmd->server) + slot_of(cmd)->offset;
+    return (char *)ap_get_module_config(cmd->server->module_config, &cicpa_cert_module) + slot_of(cmd)->offset;
 }
 
 static const char *store_text(cmd_parms *cmd, const char *value)
@@ -177,27 +177,27 @@ const char *cc_set_address(cmd_parms *cmd, void *dc, const char *arg)
 
 const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg)
 {
-    cc_proof_conf *proof = &cc_server_conf_get(cmd->server)->cert;
+    apr_array_header_t **paths = field_of(cmd);
     const char *path = ap_server_root_relative(cmd->pool, arg);
     if (path == NULL) {
         return refuse(cmd, "a file name", arg);
     }
-    if (proof->old_key_paths == NULL) {
-        proof->old_key_paths = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    if (*paths == NULL) {
+        *paths = apr_array_make(cmd->pool, 2, sizeof(const char *));
     }
-    APR_ARRAY_PUSH(proof->old_key_paths, const char *) = path;
+    APR_ARRAY_PUSH(*paths, const char *) = path;
     return NULL;
 }
 
 const char *cc_set_seal(cmd_parms *cmd, void *dc, const char *code, const char *path)
 {
-    cc_proof_conf *proof = &cc_server_conf_get(cmd->server)->cert;
+    apr_hash_t *seals = *(apr_hash_t **)field_of(cmd);
     const char *full = ap_server_root_relative(cmd->pool, path);
     if (strlen(code) != 2 || !apr_isdigit(code[0]) || !apr_isdigit(code[1]) || full == NULL) {
         return apr_psprintf(cmd->pool, "%s takes a two-digit institute code ('00' national,"
                             " '11' Beijing, ...) and a PNG file, not '%s'",
                             cmd->directive->directive, code);
     }
-    apr_hash_set(proof->seal_paths, code, 2, full);
+    apr_hash_set(seals, code, 2, full);
     return NULL;
 }

@@ -1,15 +1,17 @@
-/* Directive setters by kind of value: each stores into the field of
- * cc_server_conf that its slot (cmd->info) names, as mod_authn_dbd's
- * ap_set_*_slot do for per-directory fields, after checking the value. */
+/* Directive setters by kind of value: each stores into the field of the
+ * server's cc_server_conf that its slot (cmd->info) names, as mod_authn_dbd's
+ * ap_set_*_slot do for per-directory fields, after checking the value. They
+ * know the settings only by offset, so this file does not need cc_config.h. */
 #ifndef CC_CONFIG_SET_H
 #define CC_CONFIG_SET_H
 
-#include "cc_config.h"
+#include "cc_module.h"
 
 /* A directive's field and what it accepts; one per entry of cc_directives[]. */
 typedef struct cc_slot {
     apr_size_t offset;         /* of the field in cc_server_conf */
     int is_int;                /* the field is an int (else a const char *) */
+    int is_list;               /* an array or hash, merged by cc_config.c itself */
     int min, max;              /* numbers: accepted range; texts: least length (min) */
     int default_int;           /* ints: the value when no directive set it */
     const char *default_text;  /* texts: the value when no directive set it (NULL: none) */

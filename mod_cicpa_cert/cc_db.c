@@ -3,30 +3,11 @@
 #include "cc_db.h"
 #include "cc_sql.h"
 
-/* Every feature's statements. */
-static const cc_statement *const statement_tables[] = {
-    cc_session_statements,
-    cc_member_statements,
-    cc_audit_statements,
-    cc_login_statements,
-    cc_captcha_statements,
-    cc_throttle_statements,
-    cc_password_statements,
-    cc_photo_statements,
-    cc_upload_statements,
-    cc_reference_statements,
-    cc_profile_statements,
-    cc_certificate_statements,
-    cc_admin_statements, cc_staff_session_statements, cc_staff_login_statements,
-    cc_review_statements, cc_admin_member_statements, cc_admin_institute_statements,
-    cc_admin_audit_statements,
-};
-
-void cc_db_register_statements(server_rec *s)
+void cc_db_register_statements(server_rec *s, const cc_statement *const *tables)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-    for (apr_size_t t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
-        for (const cc_statement *st = statement_tables[t]; st->label; st++) {
+    for (const cc_statement *const *t = tables; *t; t++) {
+        for (const cc_statement *st = *t; st->label; st++) {
             prepare(s, st->sql, st->label);
         }
     }
@@ -91,21 +72,21 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
     return cc_sql_rows(dbd->driver, res, r->pool);
 }
 
-int cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
-                      const char **args, unsigned char **jpeg, apr_size_t *len)
+cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+                            const char **args, unsigned char **jpeg, apr_size_t *len)
 {
     apr_array_header_t *rows = cc_db_select(r, dbd, label, nargs, args);
     if (rows == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts == 0) {
-        return HTTP_NOT_FOUND;
+        return CC_NOT_FOUND;
     }
     const char *b64 = APR_ARRAY_IDX(rows, 0, const char **)[0];
     *jpeg = apr_palloc(r->pool, apr_base64_decode_len(b64));
     int n = apr_base64_decode_binary(*jpeg, b64);
     *len = n > 0 ? (apr_size_t)n : 0;
-    return n > 0 ? OK : HTTP_SERVICE_UNAVAILABLE;
+    return n > 0 ? CC_DONE : CC_DB_UNAVAILABLE;
 }
 
 int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, const char **args)

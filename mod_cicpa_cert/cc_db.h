@@ -3,39 +3,14 @@
 #define CC_DB_H
 
 #include "cc_module.h"
+#include "cc_result.h"
+#include "cc_statement.h"
 
-/* A statement the module runs, prepared by mod_dbd under its label.
- * Parameters are %s strings as mod_dbd binds them; numbers are written
- * CAST(%s AS BIGINT) so sqlite3 and pgsql compare integers alike. Each
- * feature file owns a table of them, ended by { NULL, NULL }. */
-typedef struct cc_statement {
-    const char *label;  /* mod_dbd label, prefixed cc_ */
-    const char *sql;    /* the query */
-} cc_statement;
 
-extern const cc_statement cc_session_statements[];  /* cc_session.c */
-extern const cc_statement cc_member_statements[];   /* cc_member.c */
-extern const cc_statement cc_audit_statements[];    /* cc_audit.c */
-extern const cc_statement cc_login_statements[];    /* cc_api_login.c */
-extern const cc_statement cc_captcha_statements[];  /* cc_api_captcha.c */
-extern const cc_statement cc_throttle_statements[]; /* cc_throttle.c */
-extern const cc_statement cc_password_statements[]; /* cc_api_password.c */
-extern const cc_statement cc_photo_statements[];    /* cc_api_me.c */
-extern const cc_statement cc_upload_statements[];   /* cc_api_photo.c */
-extern const cc_statement cc_reference_statements[]; /* cc_face_reference.c */
-extern const cc_statement cc_profile_statements[];  /* cc_api_profile.c */
-extern const cc_statement cc_certificate_statements[]; /* cc_certificate.c */
-extern const cc_statement cc_admin_statements[];        /* cc_admin.c */
-extern const cc_statement cc_staff_session_statements[]; /* cc_admin_session.c */
-extern const cc_statement cc_staff_login_statements[];  /* cc_admin_login.c */
-extern const cc_statement cc_review_statements[];       /* cc_admin_review.c */
-extern const cc_statement cc_admin_member_statements[]; /* cc_admin_members.c */
-extern const cc_statement cc_admin_institute_statements[]; /* cc_admin_institutes.c */
-extern const cc_statement cc_admin_audit_statements[];  /* cc_admin_audit.c */
-
-/* Registers every statement of the module with mod_dbd for server s
- * (must run before mod_dbd's post_config, which prepares them). */
-void cc_db_register_statements(server_rec *s);
+/* Registers every statement of tables (a NULL-ended list of statement
+ * tables, cc_statement.h: the services' own, see service/cc_services.h) with mod_dbd for server s; must run before mod_dbd's
+ * post_config, which prepares them. */
+void cc_db_register_statements(server_rec *s, const cc_statement *const *tables);
 
 /* 1 when mod_dbd is loaded (its optional functions exist). */
 int cc_db_available(void);
@@ -51,10 +26,10 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
                                  int nargs, const char **args);
 
 /* Runs the SELECT labelled label whose first column is a base64 JPEG (how
- * photos are stored). Returns OK with the decoded bytes, HTTP_NOT_FOUND when
- * there is no row, or HTTP_SERVICE_UNAVAILABLE on a database error or a
- * value that is not base64. */
-int cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+ * photos are stored). Returns CC_DONE with the decoded bytes, CC_NOT_FOUND
+ * when there is no row, or CC_DB_UNAVAILABLE on a database error or a value
+ * that is not base64. */
+cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
                       const char **args, unsigned char **jpeg, apr_size_t *len);
 
 /* Runs the INSERT/UPDATE/DELETE labelled label. Returns the number of rows
@@ -67,6 +42,20 @@ int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label,
  * committed, -1 otherwise (database errors are logged). */
 typedef int cc_db_work_fn(request_rec *r, ap_dbd_t *dbd, void *arg);
 int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *arg);
+
+/* The arguments of a statement as an array, and how many there are: the
+ * count comes from the list itself, so it cannot drift from it. */
+#define CC_DB_ARGS(...) ((const char *[]){ __VA_ARGS__ })
+#define CC_DB_NARGS(...) ((int)(sizeof(CC_DB_ARGS(__VA_ARGS__)) / sizeof(const char *)))
+
+/* cc_db_exec / cc_db_select / cc_db_select_jpeg with the arguments listed. */
+#define CC_DB_EXEC(r, dbd, label, ...) \
+    cc_db_exec((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__))
+#define CC_DB_SELECT(r, dbd, label, ...) \
+    cc_db_select((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__))
+#define CC_DB_SELECT_JPEG(r, dbd, label, jpeg, len, ...) \
+    cc_db_select_jpeg((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__), \
+                      (jpeg), (len))
 
 /* After a failed statement or transaction on dbd: replaces dbd's handle
  * with a fresh one when the database can be opened again (a connection that

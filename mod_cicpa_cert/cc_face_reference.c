@@ -10,14 +10,9 @@
 #include "cc_db.h"
 #include "cc_face_protocol.h"
 #include "cc_face_reference.h"
+#include "cc_reference_photos.h"
 #include "cc_http.h"
 #include "cc_photo_compare.h"
-
-const cc_statement cc_reference_statements[] = {
-    { "cc_reference_photo_get",
-      "SELECT jpeg_b64 FROM reference_photos WHERE id_number_sha256 = %s" },
-    { NULL, NULL }
-};
 
 /* A request body holds a base64 photo of at most 20 KB, and then some. */
 #define MAX_REQUEST (64 * 1024)
@@ -38,26 +33,18 @@ static int send_signed(request_rec *r, const char *key, const cc_face_response *
     return OK;
 }
 
-/* The reference JPEG of an identity: OK, HTTP_NOT_FOUND, or 503. */
-static int reference_photo(request_rec *r, ap_dbd_t *dbd, const char *id_number,
-                           unsigned char **jpeg, apr_size_t *len)
-{
-    const char *args[] = { cc_sha256_hex(id_number, strlen(id_number), r->pool) };
-    return cc_db_select_jpeg(r, dbd, "cc_reference_photo_get", 1, args, jpeg, len);
-}
-
 static cc_face_response compare(request_rec *r, ap_dbd_t *dbd, const cc_photo_conf *conf,
                                 const cc_face_request *req)
 {
     cc_face_response resp = { req->request_id, CC_FACE_SERVICE_ERROR, 0 };
     unsigned char *ref;
     apr_size_t ref_len;
-    int status = reference_photo(r, dbd, req->id_number, &ref, &ref_len);
-    if (status == HTTP_NOT_FOUND) {
+    cc_result result = cc_reference_photo(r, dbd, req->id_number, &ref, &ref_len);
+    if (result == CC_NOT_FOUND) {
         resp.result = CC_FACE_NOT_FOUND;
         return resp;
     }
-    if (status != OK) {
+    if (result != CC_DONE) {
         return resp;
     }
     cc_photo_similarity sim;

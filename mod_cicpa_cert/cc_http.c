@@ -152,47 +152,27 @@ static int parse_json_params(request_rec *r, const unsigned char *body, apr_size
     return ok;
 }
 
-static int body_error(request_rec *r, int status)
-{
-    if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
-        cc_send_error(r, status, "body_too_large", "请求内容过大");
-    } else {
-        cc_send_error(r, HTTP_BAD_REQUEST, "bad_request", "请求内容无法读取");
-    }
-    return status;
-}
-
-int cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
+cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
 {
     const unsigned char *body;
     apr_size_t len;
     int is_json = cc_media_type_is(r, "application/json");
     if (!cc_request_has_body(r)) {
         *params = apr_table_make(r->pool, 1); /* e.g. a bare POST /logout */
-        return OK;
+        return CC_DONE;
     }
     if (!is_json && !cc_media_type_is(r, "application/x-www-form-urlencoded")) {
-        cc_send_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                      "请以 application/json 或 application/x-www-form-urlencoded 提交");
-        return HTTP_UNSUPPORTED_MEDIA_TYPE;
+        return CC_PARAMS_MEDIA_TYPE;
     }
     int status = cc_read_body(r, limit, &body, &len);
     if (status != OK) {
-        return body_error(r, status);
+        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_BODY_TOO_LARGE : CC_BODY_UNREADABLE;
     }
     if (is_json) {
         *params = apr_table_make(r->pool, 8);
-        if (!parse_json_params(r, body, len, *params)) {
-            cc_send_error(r, HTTP_BAD_REQUEST, "malformed_json", "JSON 格式错误：须为一个对象，值为字符串或数字");
-            return HTTP_BAD_REQUEST;
-        }
-        return OK;
+        return parse_json_params(r, body, len, *params) ? CC_DONE : CC_MALFORMED_JSON;
     }
-    if (cc_form_parse((const char *)body, len, r->pool, params) != APR_SUCCESS) {
-        cc_send_error(r, HTTP_BAD_REQUEST, "malformed_form", "表单编码错误");
-        return HTTP_BAD_REQUEST;
-    }
-    return OK;
+    return cc_form_parse((const char *)body, len, r->pool, params) == APR_SUCCESS ? CC_DONE : CC_MALFORMED_FORM;
 }
 
 apr_table_t *cc_query_params(request_rec *r)

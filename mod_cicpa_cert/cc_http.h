@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "cc_module.h"
+#include "cc_result.h"
 
 /* Sends obj (the reference is taken) as the JSON body with status; returns OK
  * for the handler to return. */
@@ -27,10 +28,11 @@ int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data,
                  apr_size_t *len);
 
 /* Reads JSON-object or form-urlencoded parameters (string values) from the
- * body into *params; no body at all gives no parameters. Returns OK or an
- * error status after sending a JSON error (400 malformed, 413 too large,
- * 415 other media types). */
-int cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params);
+ * body into *params; no body at all gives no parameters. Returns CC_DONE,
+ * or what is wrong (nothing sent): CC_PARAMS_MEDIA_TYPE,
+ * CC_BODY_TOO_LARGE, CC_BODY_UNREADABLE, CC_MALFORMED_JSON or
+ * CC_MALFORMED_FORM. */
+cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params);
 
 /* The query string's parameters (an empty table when there is none). */
 apr_table_t *cc_query_params(request_rec *r);

@@ -8,6 +8,7 @@
 #include "cc_db.h"
 #include "cc_face_client.h"
 #include "cc_face_reference.h"
+#include "cc_services.h"
 #include "cc_verify.h"
 
 static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,

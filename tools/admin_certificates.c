@@ -8,6 +8,7 @@
 
 #include "admin_commands.h"
 #include "admin_db.h"
+#include "cc_audit_sql.h"
 
 /* A staff decision on a certificate, named by its identifier or serial. */
 typedef struct status_change {
@@ -33,8 +34,7 @@ static int change_status(admin_db *db, void *arg)
     if (prepare(db, "UPDATE certificates SET status = %s, status_reason = %s, status_at = CAST(%s AS BIGINT)"
                     " WHERE (id = %s OR serial = %s) AND status IN (%s, %s)", &update) != 0
         || prepare(db, "SELECT member_no, serial FROM certificates WHERE id = %s OR serial = %s", &lookup) != 0
-        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
-                       " VALUES (CAST(%s AS BIGINT), 'staff:cicpa-admin', %s, %s, %s, '')", &audit) != 0) {
+        || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &audit) != 0) {
         return 1;
     }
     if (apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, update, 7, update_args) != 0) {
@@ -53,9 +53,10 @@ static int change_status(admin_db *db, void *arg)
         serial = apr_pstrdup(db->pool, apr_dbd_get_entry(db->driver, row, 1));
     }
     const char *audit_args[] = {
-        now, member_no, c->action, *c->reason ? apr_pstrcat(db->pool, serial, " ", c->reason, NULL) : serial,
+        now, ADMIN_ACTOR, member_no, c->action,
+        *c->reason ? apr_pstrcat(db->pool, serial, " ", c->reason, NULL) : serial, "",
     };
-    if (run_prepared(db, audit, 4, audit_args) != 0) {
+    if (run_prepared(db, audit, 6, audit_args) != 0) {
         return 1;
     }
     printf("certificate %s %s\n", serial, c->done);

@@ -107,6 +107,13 @@ int prepare(admin_db *db, const char *sql, apr_dbd_prepared_t **stmt)
     return 0;
 }
 
+int prepare_statement(admin_db *db, const cc_statement *table, const char *label,
+                      apr_dbd_prepared_t **stmt)
+{
+    const char *sql = cc_statement_sql(table, label);
+    return sql ? prepare(db, sql, stmt) : fail("no statement", label);
+}
+
 int run_prepared(admin_db *db, apr_dbd_prepared_t *stmt, int nargs, const char **args)
 {
     int nrows = 0;

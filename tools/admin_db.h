@@ -7,6 +7,8 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include "cc_statement.h"
+
 typedef struct admin_db {
     const apr_dbd_driver_t *driver; /* apr-util driver (sqlite3 or pgsql) */
     apr_dbd_t *handle;              /* the open connection */
@@ -40,6 +42,11 @@ apr_array_header_t *sorted_files(const char *dir, const char *suffix, apr_pool_t
 
 /* Prepares sql (%s placeholders) into *stmt; 0 or 1. */
 int prepare(admin_db *db, const char *sql, apr_dbd_prepared_t **stmt);
+
+/* Prepares the module's statement label of a service's table (the one
+ * definition both use) into *stmt; 0 or 1. */
+int prepare_statement(admin_db *db, const cc_statement *table, const char *label,
+                      apr_dbd_prepared_t **stmt);
 
 /* Runs a prepared statement that must change a row; 0 or 1. */
 int run_prepared(admin_db *db, apr_dbd_prepared_t *stmt, int nargs, const char **args);

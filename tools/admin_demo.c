@@ -7,6 +7,7 @@
 
 #include "admin_commands.h"
 #include "admin_db.h"
+#include "cc_photo_sql.h"
 #include "cc_crypto.h"
 #include "cc_file.h"
 
@@ -32,9 +33,8 @@ static int store_photo(admin_db *db, void *arg)
     const char *ins_args[] = { job->member_no, b64, cc_sha256_hex(jpeg, len, db->pool), now };
     const char *status_args[] = { now, job->member_no };
     int nrows = 0;
-    if (prepare(db, "DELETE FROM member_photos WHERE member_no = %s", &del) != 0
-        || prepare(db, "INSERT INTO member_photos (member_no, jpeg_b64, sha256, updated_at)"
-                       " VALUES (%s, %s, %s, CAST(%s AS BIGINT))", &ins) != 0
+    if (prepare_statement(db, cc_photo_statements, "cc_member_photo_delete", &del) != 0
+        || prepare_statement(db, cc_photo_statements, "cc_member_photo_insert", &ins) != 0
         || prepare(db, "UPDATE members SET photo_status = 'on_file', updated_at = CAST(%s AS BIGINT)"
                        " WHERE member_no = %s", &status) != 0) {
         return 1;

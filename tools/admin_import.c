@@ -11,11 +11,14 @@
 
 #include "admin_commands.h"
 #include "admin_db.h"
+#include "cc_audit_sql.h"
 #include "cc_crypto.h"
 #include "cc_csv.h"
 #include "cc_fields.h"
 #include "cc_file.h"
 #include "cc_photo_rules.h"
+#include "cc_photo_sql.h"
+#include "cc_profile_sql.h"
 #include "cc_text.h"
 
 #define MAX_IMPORT_FILE (64 * 1024 * 1024)
@@ -250,25 +253,21 @@ static int prepare_import(admin_db *db, import_statements *st)
                        " ON CONFLICT (member_no) DO UPDATE SET user_type = excluded.user_type,"
                        " password_hash = CASE WHEN excluded.password_hash = '' THEN members.password_hash"
                        " ELSE excluded.password_hash END, updated_at = excluded.updated_at", &st->member)
-        || prepare(db, "DELETE FROM member_fields WHERE member_no = %s AND field_key = %s", &st->field_delete)
-        || prepare(db, "INSERT INTO member_fields (member_no, field_key, value) VALUES (%s, %s, %s)",
-                   &st->field_insert)
-        || prepare(db, "DELETE FROM member_photos WHERE member_no = %s", &st->photo_delete)
-        || prepare(db, "INSERT INTO member_photos (member_no, jpeg_b64, sha256, updated_at)"
-                       " VALUES (%s, %s, %s, CAST(%s AS BIGINT))", &st->photo_insert)
+        || prepare_statement(db, cc_profile_statements, "cc_profile_field_delete", &st->field_delete)
+        || prepare_statement(db, cc_profile_statements, "cc_profile_field_insert", &st->field_insert)
+        || prepare_statement(db, cc_photo_statements, "cc_member_photo_delete", &st->photo_delete)
+        || prepare_statement(db, cc_photo_statements, "cc_member_photo_insert", &st->photo_insert)
         || prepare(db, "UPDATE members SET photo_status = 'on_file' WHERE member_no = %s", &st->photo_status)
-        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
-                       " VALUES (CAST(%s AS BIGINT), '" ADMIN_ACTOR "', %s, 'member_imported', %s, '')",
-                   &st->audit);
+        || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &st->audit);
 }
 
 static int store_row(admin_db *db, const import_job *job, const import_statements *st,
                      const import_row *row, const char *now)
 {
     const char *member[] = { row->member_no, row->user_type, row->password_hash, now, now };
-    const char *audit[] = { now, row->member_no,
+    const char *audit[] = { now, ADMIN_ACTOR, row->member_no, "member_imported",
                             apr_psprintf(db->pool, "{\"line\":%d,\"photo\":%s}", row->line,
-                                         row->photo_b64 ? "true" : "false") };
+                                         row->photo_b64 ? "true" : "false"), "" };
     if (run_prepared(db, st->member, 5, member) != 0) {
         return 1;
     }
@@ -287,7 +286,7 @@ static int store_row(admin_db *db, const import_job *job, const import_statement
             return 1;
         }
     }
-    return run_prepared(db, st->audit, 3, audit);
+    return run_prepared(db, st->audit, 6, audit);
 }
 
 static int store_rows(admin_db *db, void *arg)

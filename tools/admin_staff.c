@@ -9,6 +9,7 @@
 
 #include "admin_commands.h"
 #include "admin_db.h"
+#include "cc_audit_sql.h"
 #include "cc_json.h"
 #include "cc_password.h"
 
@@ -100,20 +101,19 @@ static int insert_staff(admin_db *db, void *arg)
     apr_dbd_prepared_t *ins, *audit;
     const char *now = now_text(db->pool);
     const char *args[] = { a->login, a->hash, now, now, a->institute };
-    const char *audit_args[] = { now, cc_json_text(json_pack("{s:s, s:s}", "login", a->login,
-                                                             "institute", a->institute), db->pool) };
+    const char *audit_args[] = { now, ADMIN_ACTOR, NULL, "staff_created",
+                                 cc_json_text(json_pack("{s:s, s:s}", "login", a->login,
+                                                        "institute", a->institute), db->pool), "" };
     if (prepare(db, "INSERT INTO staff (login, institute, password_hash, created_at, updated_at)"
                     " SELECT %s, code, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT)"
                     " FROM institutes WHERE code = %s", &ins) != 0
-        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
-                       " VALUES (CAST(%s AS BIGINT), 'staff:cicpa-admin', NULL, 'staff_created', %s, '')",
-                   &audit) != 0) {
+        || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &audit) != 0) {
         return 1;
     }
     if (run_prepared(db, ins, 5, args) != 0) {
         return fail("no institute with code", a->institute);
     }
-    return run_prepared(db, audit, 2, audit_args);
+    return run_prepared(db, audit, 6, audit_args);
 }
 
 /* create-staff LOGIN INSTITUTE_CODE: a staff account of that institute
@@ -166,12 +166,12 @@ static int change_staff(admin_db *db, void *arg)
     apr_dbd_prepared_t *update, *end, *audit;
     const char *now = now_text(db->pool);
     const char *update_args[] = { c->value, now, c->login }, *end_args[] = { c->login };
-    const char *audit_args[] = { now, c->action, cc_json_text(json_pack("{s:s}", "login", c->login), db->pool) };
+    const char *audit_args[] = { now, ADMIN_ACTOR, NULL, c->action,
+                                 cc_json_text(json_pack("{s:s}", "login", c->login), db->pool), "" };
     if (prepare(db, apr_pstrcat(db->pool, "UPDATE staff SET ", c->set, ", updated_at = CAST(%s AS BIGINT)"
                                           " WHERE login = %s", NULL), &update) != 0
         || prepare(db, "DELETE FROM staff_sessions WHERE login = %s", &end) != 0
-        || prepare(db, "INSERT INTO audit_log (at, actor, member_no, action, detail, client_ip)"
-                       " VALUES (CAST(%s AS BIGINT), '" ADMIN_ACTOR "', NULL, %s, %s, '')", &audit) != 0) {
+        || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &audit) != 0) {
         return 1;
     }
     if (run_prepared(db, update, 3, update_args) != 0) {
@@ -180,7 +180,7 @@ static int change_staff(admin_db *db, void *arg)
     if (c->end_sessions && exec_prepared(db, end, 1, end_args) != 0) {
         return 1;
     }
-    return run_prepared(db, audit, 3, audit_args);
+    return run_prepared(db, audit, 6, audit_args);
 }
 
 static int cmd_change_staff(admin_db *db, const staff_change *c)

@@ -4,6 +4,8 @@
 
 #include <apr_pools.h>
 
+#include "cc_utf8.h"
+
 /* Kinds named in field_catalogue.kind:
  *   text      free text, no control characters
  *   name      a person's name: letters of any script incl. rare CJK, middle dot ·
@@ -39,13 +41,5 @@ int cc_id_type_is_mainland(const char *type);
  * Chinese message. */
 const char *cc_id_number_check(const char *type, const char *number,
                                const char *birth_date, apr_pool_t *p);
-
-/* Number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
-long cc_utf8_chars(const char *s);
-
-/* Decodes the UTF-8 character at s into *cp. Returns its length in bytes
- * (1-4), or 0 at the terminating NUL and on anything that is not strict UTF-8
- * (overlong forms, surrogates, code points above U+10FFFF, truncation). */
-int cc_utf8_next(const char *s, apr_uint32_t *cp);
 
 #endif

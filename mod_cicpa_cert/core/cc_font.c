@@ -7,6 +7,7 @@
  * cmap is therefore written here, over private-use codes (see cc_font.h). */
 
 #include "cc_font.h"
+#include "cc_utf8.h"
 
 #include <apr_file_info.h>
 #include <apr_strings.h>
@@ -54,43 +55,6 @@ static apr_status_t destroy_map(void *map)
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
 
-/* Decodes the character at *s and advances past it. Returns 0 for bytes that
- * are not UTF-8, including overlong forms, surrogates and values above
- * U+10FFFF. */
-static int utf8_decode(const unsigned char **s, unsigned long *cp)
-{
-    static const unsigned long smallest[] = { 0, 0x80, 0x800, 0x10000 };
-    const unsigned char *b = *s;
-    unsigned long c;
-    int more, i;
-
-    if (b[0] < 0x80) {
-        c = b[0];
-        more = 0;
-    } else if ((b[0] & 0xE0) == 0xC0) {
-        c = b[0] & 0x1F;
-        more = 1;
-    } else if ((b[0] & 0xF0) == 0xE0) {
-        c = b[0] & 0x0F;
-        more = 2;
-    } else if ((b[0] & 0xF8) == 0xF0) {
-        c = b[0] & 0x07;
-        more = 3;
-    } else {
-        return 0;
-    }
-    for (i = 1; i <= more; i++) {
-        if ((b[i] & 0xC0) != 0x80)  /* also stops at the terminating NUL */
-            return 0;
-        c = (c << 6) | (b[i] & 0x3F);
-    }
-    if (c < smallest[more] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    *s = b + more + 1;
-    return 1;
-}
-
 /* Writes a code (U+0800..U+FFFF) as three bytes of UTF-8 and returns the
  * position after them. */
 static char *utf8_put_code(char *o, unsigned code)
@@ -124,11 +88,11 @@ static int shows(const cc_font *font, unsigned long c)
 
 unsigned long cc_font_lacks(const cc_font *font, const char *text)
 {
-    const unsigned char *in = (const unsigned char *)text;
-    unsigned long c;
+    apr_uint32_t c;
+    int n;
 
-    while (*in) {
-        if (!utf8_decode(&in, &c))
+    for (const char *in = text; *in; in += n) {
+        if (!(n = cc_utf8_next(in, &c)))
             return 0xFFFD;
         if (!shows(font, c))
             return c;
@@ -155,23 +119,23 @@ static unsigned code_of(cc_font_subset *subset, unsigned long c)
 const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
                                   const char **err)
 {
-    const unsigned char *in = (const unsigned char *)text;
     /* Every character becomes a three-byte code: at most three times longer. */
     char *out = apr_palloc(subset->pool, 3 * strlen(text) + 1);
     char *o = out;
+    int n;
 
-    while (*in) {
-        unsigned long c;
+    for (const char *in = text; *in; in += n) {
+        apr_uint32_t c;
         unsigned code;
 
-        if (!utf8_decode(&in, &c)) {
+        if (!(n = cc_utf8_next(in, &c))) {
             *err = "text is not valid UTF-8";
             return NULL;
         }
         if (!shows(subset->font, c)) {
             *err = apr_psprintf(subset->pool,
                                 "the certificate font has no glyph for U+%04lX",
-                                c);
+                                (unsigned long)c);
             return NULL;
         }
         code = code_of(subset, c);

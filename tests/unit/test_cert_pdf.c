@@ -1,4 +1,4 @@
-/* Certificates rendered by cc_cert_pdf_render, checked with tools nobody here
+/* Certificates rendered by cc_pdf_render, checked with tools nobody here
  * wrote: qpdf --check, pdffonts, pdftotext and pdfimages (poppler). The
  * photo is made by ImageMagick. Also the ways cc_font_load and rendering
  * must fail: without crashing, with a reason. */
@@ -14,7 +14,7 @@
 #include <apr_thread_proc.h>
 
 #include "cc_unit_files.h"
-#include "cc_cert_pdf.h"
+#include "cc_pdf.h"
 
 #ifndef CC_SRCDIR
 #define CC_SRCDIR "."
@@ -80,7 +80,7 @@ static unsigned char *pdf_bytes(cc_pdf *pdf, apr_size_t chunk)
 static const char *render_file(const cc_cert_data *data, const char *name)
 {
     const char *err = NULL, *path = work_path(name);
-    cc_pdf *pdf = cc_cert_pdf_render(&style, data, font, pool, &err);
+    cc_pdf *pdf = cc_pdf_render(&style, data, font, pool, &err);
     apr_file_t *file;
 
     if (!pdf)
@@ -100,7 +100,7 @@ static void expect_render_failure(const cc_cert_data *data, const char *expected
 {
     const char *err = NULL;
 
-    assert_null(cc_cert_pdf_render(&style, data, font, pool, &err));
+    assert_null(cc_pdf_render(&style, data, font, pool, &err));
     assert_non_null(err);
     if (!strstr(err, expected))
         fail_msg("error \"%s\" does not mention \"%s\"", err, expected);
@@ -218,7 +218,7 @@ static void reads_in_any_chunk_size(void **state)
 {
     cc_cert_data data = member("张三丰", "110000000001");
     const char *err = NULL;
-    cc_pdf *pdf = cc_cert_pdf_render(&style, &data, font, pool, &err);
+    cc_pdf *pdf = cc_pdf_render(&style, &data, font, pool, &err);
     unsigned char *whole, *bytewise, byte;
     apr_size_t n = 1;
 
@@ -229,7 +229,7 @@ static void reads_in_any_chunk_size(void **state)
     assert_int_equal(n, 0);
     assert_memory_equal(bytewise, "%PDF-", 5);
 
-    pdf = cc_cert_pdf_render(&style, &data, font, pool, &err);
+    pdf = cc_pdf_render(&style, &data, font, pool, &err);
     assert_non_null(pdf);
     whole = pdf_bytes(pdf, cc_pdf_size(pdf) * 2);
     assert_memory_equal(whole, bytewise, cc_pdf_size(pdf));
@@ -253,7 +253,7 @@ static void *APR_THREAD_FUNC render_repeatedly(apr_thread_t *thread, void *arg)
     apr_pool_create_unmanaged(&p);
     for (i = 0; i < RENDERS_PER_THREAD; i++) {
         const char *err = NULL;
-        cc_pdf *pdf = cc_cert_pdf_render(&style, &data, font, p, &err);
+        cc_pdf *pdf = cc_pdf_render(&style, &data, font, p, &err);
         unsigned char *buf = apr_palloc(p, job->expected_len + 1);
         apr_size_t n = job->expected_len + 1;
 
@@ -273,7 +273,7 @@ static void threads_render_identical_documents(void **state)
 {
     cc_cert_data data = member("买买提·艾力", "110000000001");
     const char *err = NULL;
-    cc_pdf *pdf = cc_cert_pdf_render(&style, &data, font, pool, &err);
+    cc_pdf *pdf = cc_pdf_render(&style, &data, font, pool, &err);
     apr_thread_t *threads[THREADS];
     render_job jobs[THREADS];
     const unsigned char *expected;

@@ -17,8 +17,8 @@
 #include <openssl/x509.h>
 
 #include "cc_unit_files.h"
-#include "cc_cert_pdf.h"
-#include "cc_cert_sign.h"
+#include "cc_pdf.h"
+#include "cc_qr_claim.h"
 #include "cc_crypto.h"
 #include "cc_file.h"
 #include "cc_pdf_sign.h"
@@ -40,7 +40,7 @@ static const cc_pdf_signer *signer;
 static const unsigned char *certificate;  /* a rendered, unsigned certificate */
 static apr_size_t certificate_len;
 
-static const cc_cert_claims claims = {
+static const cc_qr_claim claims = {
     "q3Kx9cVb2mLw8RtYzA1nBg", "110000000001", NAME_SHA256, "2026-01-05",
 };
 
@@ -175,17 +175,17 @@ static void key_id_is_the_start_of_the_public_keys_sha256(void **state)
 
 static void payload_has_the_documented_format(void **state)
 {
-    assert_string_equal(cc_cert_payload("0a1b2c3d", &claims, pool),
+    assert_string_equal(cc_qr_claim_payload("0a1b2c3d", &claims, pool),
                         "cicpa-cert/1|0a1b2c3d|q3Kx9cVb2mLw8RtYzA1nBg|110000000001|" NAME_SHA256
                         "|2026-01-05");
-    assert_string_equal(cc_cert_verify_url("https://x.org/v/", "0a1b2c3d", &claims, "SIG", pool),
+    assert_string_equal(cc_qr_claim_url("https://x.org/v/", "0a1b2c3d", &claims, "SIG", pool),
                         "https://x.org/v/q3Kx9cVb2mLw8RtYzA1nBg?k=0a1b2c3d&m=110000000001"
                         "&d=2026-01-05&s=SIG");
 }
 
 static void malformed_claims_are_never_signed(void **state)
 {
-    const cc_cert_claims bad[] = {
+    const cc_qr_claim bad[] = {
         { "q3Kx9cVb2mLw8RtYzA1nBg", "1100|00000001", NAME_SHA256, "2026-01-05" },
         { "q3Kx9cVb2mLw8RtYzA1nBg", "110000000001", "ABCDEF", "2026-01-05" },
         { "q3Kx9cVb2mLw8RtYzA1nBg", "110000000001", NAME_SHA256, "2026-1-5" },
@@ -194,43 +194,43 @@ static void malformed_claims_are_never_signed(void **state)
     };
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_null(cc_cert_payload("0a1b2c3d", &bad[i], pool));
-        assert_null(cc_cert_sign(qr_key, &bad[i], pool));
+        assert_null(cc_qr_claim_payload("0a1b2c3d", &bad[i], pool));
+        assert_null(cc_qr_claim_sign(qr_key, &bad[i], pool));
     }
 }
 
 static void signature_verifies_and_any_change_fails(void **state)
 {
-    const char *sig = cc_cert_sign(qr_key, &claims, pool);
-    cc_cert_claims other = claims;
+    const char *sig = cc_qr_claim_sign(qr_key, &claims, pool);
+    cc_qr_claim other = claims;
     char *flipped;
 
     assert_non_null(sig);
     assert_int_equal(strlen(sig), 86);  /* 64 bytes, base64url */
-    assert_string_equal(cc_cert_sign(qr_key, &claims, pool), sig);  /* Ed25519 is deterministic */
-    assert_true(cc_cert_verify(qr_key, &claims, sig, pool));
+    assert_string_equal(cc_qr_claim_sign(qr_key, &claims, pool), sig);  /* Ed25519 is deterministic */
+    assert_true(cc_qr_claim_verify(qr_key, &claims, sig, pool));
 
     other.member_no = "110000000002";
-    assert_false(cc_cert_verify(qr_key, &other, sig, pool));
+    assert_false(cc_qr_claim_verify(qr_key, &other, sig, pool));
     other = claims;
     other.issue_date = "2026-01-06";
-    assert_false(cc_cert_verify(qr_key, &other, sig, pool));
+    assert_false(cc_qr_claim_verify(qr_key, &other, sig, pool));
     other = claims;
     other.id = "q3Kx9cVb2mLw8RtYzA1nBh";
-    assert_false(cc_cert_verify(qr_key, &other, sig, pool));
+    assert_false(cc_qr_claim_verify(qr_key, &other, sig, pool));
 
     flipped = apr_pstrdup(pool, sig);
     flipped[5] = flipped[5] == 'A' ? 'B' : 'A';
-    assert_false(cc_cert_verify(qr_key, &claims, flipped, pool));
-    assert_false(cc_cert_verify(qr_key, &claims, "short", pool));
-    assert_false(cc_cert_verify(qr_key, &claims, NULL, pool));
+    assert_false(cc_qr_claim_verify(qr_key, &claims, flipped, pool));
+    assert_false(cc_qr_claim_verify(qr_key, &claims, "short", pool));
+    assert_false(cc_qr_claim_verify(qr_key, &claims, NULL, pool));
 }
 
 /* What docs/certificate.md tells a third party to run. */
 static void openssl_command_line_verifies_the_signature(void **state)
 {
-    const char *sig = cc_cert_sign(qr_key, &claims, pool);
-    const char *payload = cc_cert_payload(cc_sign_key_id(qr_key), &claims, pool);
+    const char *sig = cc_qr_claim_sign(qr_key, &claims, pool);
+    const char *payload = cc_qr_claim_payload(cc_sign_key_id(qr_key), &claims, pool);
     apr_size_t raw_len = 0;
     const unsigned char *raw = apr_pdecode_base64_binary(pool, sig, APR_ENCODE_STRING,
                                                          APR_ENCODE_BASE64URL, &raw_len);
@@ -468,7 +468,7 @@ static int render_certificate(void)
                               &data.photo_len, &err);
     data.issuer_seal = data.photo ? cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err) : NULL;
     data.co_issuer_seal = data.issuer_seal ? cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err) : NULL;
-    pdf = font && data.co_issuer_seal ? cc_cert_pdf_render(&style, &data, font, pool, &err) : NULL;
+    pdf = font && data.co_issuer_seal ? cc_pdf_render(&style, &data, font, pool, &err) : NULL;
     if (!pdf) {
         fprintf(stderr, "rendering failed: %s\n", err);
         return -1;

@@ -1,0 +1,914 @@
+/* The one-page membership certificate, drawn by libharu into memory.
+ *
+ * A document is made in three steps: encode every text on the page (which
+ * collects the characters for the font subset), embed the subset and the
+ * photo, then draw. libharu 2.3.0 only loads TrueType from files through its
+ * public API, so the subset goes in through its (installed, exported) font
+ * definition layer: a memory stream, HPDF_TTFontDef_Load and
+ * HPDF_Doc_RegisterFontDef. */
+
+#include "cc_pdf.h"
+
+#include <apr_strings.h>
+#include <apr_tables.h>
+#include <hpdf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cc_file.h"
+#include "cc_qr.h"
+
+/* A4 landscape, in points. */
+#define PAGE_W 841.89f
+#define PAGE_H 595.28f
+
+#define OUTER_FRAME 26.0f    /* inset of the thick outer frame */
+#define INNER_FRAME 34.0f    /* inset of the thin inner frame */
+#define CORNER_LEN 38.0f     /* corner brackets inside the inner frame */
+#define CORNER_INSET 8.0f
+
+#define TITLE_SIZE 36.0f
+#define TITLE_SPACING 6.0f   /* extra space between title characters */
+#define TITLE_BASELINE (PAGE_H - 122.0f)
+
+#define FIELD_SIZE 15.0f
+#define FIELD_PITCH 32.0f    /* baseline to baseline */
+#define FIRST_FIELD (PAGE_H - 205.0f)
+#define LABEL_WIDTH (4 * FIELD_SIZE)  /* labels spread to four characters */
+#define VALUE_GAP 24.0f
+#define VALUE_WIDTH 280.0f   /* length of the rule under each value */
+
+#define PHOTO_H 165.0f       /* 220 px at 96 dpi */
+#define PHOTO_GAP 60.0f      /* between photo and labels */
+
+#define ISSUER_SIZE 17.0f
+#define ISSUED_SIZE 14.0f
+#define ISSUER_RIGHT (PAGE_W - 100.0f)
+#define ISSUER_LEFT 300.0f   /* the issuers' band ends here, right of the QR code */
+#define ISSUER_GAP 36.0f     /* between the co-issuer and the issuer */
+#define ISSUER_BASELINE 120.0f
+#define SEAL_SIZE 100.0f     /* a seal's diameter, centred just above its issuer */
+#define SEAL_RAISE 6.0f
+
+#define QR_LEFT 100.0f       /* clear of the corner bracket */
+#define QR_BOTTOM 80.0f
+#define QR_SIZE 92.0f        /* with its quiet zone: about 4 px a module at 200 dpi */
+#define QR_RGB 0x000000u
+#define SERIAL_SIZE 9.0f
+#define PERSONAL_SIZE 11.0f
+
+#define MAX_SEAL_FILE (2 * 1024 * 1024)
+
+#define VALUE_RGB 0x1F1F1Fu
+#define PAPER_TINT 0.96f     /* the paper is the title colour, this much whiter */
+
+enum { FIELD_COUNT = 7 };
+
+static const char *const field_labels[FIELD_COUNT] = {
+    "姓名", "性别", "会员类别", "会员编号", "证书编号", "入会日期", "所属注协",
+};
+
+/* One plane of a seal: its samples, deflated once at load. */
+typedef struct image_plane {
+    const unsigned char *deflated;
+    apr_size_t len;
+    const char *colour_space;  /* DeviceRGB or DeviceGray */
+} image_plane;
+
+struct cc_cert_image {
+    unsigned width, height, bits;
+    image_plane colour, alpha;  /* the alpha plane becomes the soft mask */
+};
+
+struct cc_pdf {
+    const unsigned char *bytes;
+    apr_size_t size;
+    apr_size_t pos;  /* of the next byte cc_pdf_read copies */
+};
+
+/* libharu's error handler records the first error of a document here. */
+typedef struct hpdf_errors {
+    HPDF_STATUS code;
+    HPDF_STATUS detail;
+} hpdf_errors;
+
+/* The page's texts, encoded for the font subset; the optional ones are NULL
+ * when absent. */
+typedef struct cert_text {
+    const char *title;
+    const char *issuer;
+    const char *issued;     /* 发证日期 line */
+    const char *labels[FIELD_COUNT];
+    const char *values[FIELD_COUNT];
+    const char *co_issuer;  /* the provincial institute beside the issuer */
+    const char *valid;      /* 有效期至 line */
+    const char *serial;     /* under the QR code */
+    const char *personal;   /* 仅供本人使用 */
+} cert_text;
+
+/* What the page shows besides text, embedded in the document. */
+typedef struct cert_art {
+    HPDF_Font font;
+    HPDF_Image photo;
+    HPDF_Image issuer_seal, co_issuer_seal;  /* NULL: none */
+    const cc_qr *qr;                         /* NULL: none */
+    const apr_array_header_t *qr_runs;       /* its dark runs (cc_qr_run) */
+} cert_art;
+
+static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
+{
+    hpdf_errors *errors = data;
+
+    if (!errors->code) {
+        errors->code = code;
+        errors->detail = detail;
+    }
+}
+
+static apr_status_t free_doc(void *doc)
+{
+    HPDF_Free(doc);
+    return APR_SUCCESS;
+}
+
+static const char *failure(apr_pool_t *p, const hpdf_errors *errors,
+                           const char *step)
+{
+    if (!errors->code)
+        return apr_psprintf(p, "%s failed", step);
+    return apr_psprintf(p, "%s failed (libharu error 0x%04X, detail %u)", step,
+                        (unsigned)errors->code, (unsigned)errors->detail);
+}
+
+/* ---- text ----------------------------------------------------------------- */
+
+static int encode_one(cc_font_subset *subset, const char *text,
+                      const char *what, const char **out, apr_pool_t *p,
+                      const char **err)
+{
+    const char *problem = NULL;
+
+    *out = cc_font_subset_encode(subset, text ? text : "", &problem);
+    if (!*out)
+        *err = apr_psprintf(p, "%s: %s", what, problem);
+    return *out != NULL;
+}
+
+static int is_set(const char *s)
+{
+    return s && *s;
+}
+
+/* Encodes text into *out when it is set; leaves *out NULL otherwise. */
+static int encode_optional(cc_font_subset *subset, const char *text,
+                           const char *what, const char **out, apr_pool_t *p,
+                           const char **err)
+{
+    *out = NULL;
+    return !is_set(text) || encode_one(subset, text, what, out, p, err);
+}
+
+static int encode_identity(cc_font_subset *subset, const cc_cert_data *data,
+                           cert_text *t, apr_pool_t *p, const char **err)
+{
+    const char *valid = is_set(data->valid_until)
+        ? apr_pstrcat(p, "有效期至：", data->valid_until, NULL) : NULL;
+
+    return encode_optional(subset, data->co_issuer, "co-issuer", &t->co_issuer, p, err)
+        && encode_optional(subset, valid, "validity", &t->valid, p, err)
+        && encode_optional(subset, data->serial, "serial", &t->serial, p, err)
+        && encode_one(subset, "仅供本人使用", "personal use", &t->personal, p, err);
+}
+
+static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
+                        const cc_cert_data *data, cert_text *t, apr_pool_t *p,
+                        const char **err)
+{
+    const char *values[FIELD_COUNT] = {
+        data->name, data->sex, data->category, data->member_no, data->cert_no,
+        data->admission_date, data->institute,
+    };
+    const char *issued = apr_pstrcat(p, "发证日期：",
+                                      data->issue_date ? data->issue_date : "",
+                                      NULL);
+    int i;
+
+    if (!encode_one(subset, style->title, "title", &t->title, p, err)
+        || !encode_one(subset, style->issuer, "issuer", &t->issuer, p, err)
+        || !encode_one(subset, issued, "issue date", &t->issued, p, err))
+        return 0;
+    for (i = 0; i < FIELD_COUNT; i++)
+        if (!encode_one(subset, field_labels[i], "label", &t->labels[i], p, err)
+            || !encode_one(subset, values[i], field_labels[i], &t->values[i], p,
+                           err))
+            return 0;
+    return encode_identity(subset, data, t, p, err);
+}
+
+/* ---- the embedded font ---------------------------------------------------- */
+
+/* The six-letter subset tag of the font name (PDF 32000 9.6.4), derived from
+ * the codes and characters so that equal subsets get equal names. */
+static void subset_tag(const cc_font_file *file, char tag[7])
+{
+    uint32_t h = 2166136261u;  /* FNV-1a */
+    apr_size_t i;
+    int k;
+
+    for (i = 0; i < file->nchars; i++) {
+        h = (h ^ file->chars[i].code) * 16777619u;
+        h = (h ^ (uint32_t)file->chars[i].unicode) * 16777619u;
+    }
+    for (k = 0; k < 6; k++, h /= 26)
+        tag[k] = (char)('A' + h % 26);
+    tag[6] = '\0';
+}
+
+/* One "<code> <UTF-16BE>" line of a bfchar block. */
+static void bfchar_entry(const cc_font_char *ch, char *line, size_t size)
+{
+    const unsigned code = ch->code & 0xFFFF;
+    const unsigned long c = ch->unicode;
+
+    if (c <= 0xFFFF)
+        snprintf(line, size, "<%04X> <%04lX>\n", code, c);
+    else
+        snprintf(line, size, "<%04X> <%04lX%04lX>\n", code,
+                 0xD800 + (((c - 0x10000) >> 10) & 0x3FF),
+                 0xDC00 + ((c - 0x10000) & 0x3FF));
+}
+
+/* libharu 2.3.0 points the font's ToUnicode at its UTF-8 encoding CMap,
+ * which text extractors reject ("Invalid 'begincidrange' operator in
+ * ToUnicode CMap") and which would map private-use codes to themselves.
+ * This rewrites that stream as a bfchar CMap of the subset's characters. */
+static void rewrite_to_unicode(HPDF_Font font, const cc_font_file *file)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    HPDF_Dict cmap = attr->cmap_stream;
+    HPDF_Stream s = cmap->stream;
+    apr_size_t i;
+    char line[48];
+
+    HPDF_Dict_RemoveElement(cmap, "CMapName");
+    HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
+    HPDF_Dict_RemoveElement(cmap, "WMode");
+    HPDF_MemStream_FreeData(s);
+    HPDF_Stream_WriteStr(s,
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >>"
+        " def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (i = 0; i < file->nchars; i++) {
+        if (i % 100 == 0) {  /* at most 100 entries per block */
+            snprintf(line, sizeof line, "%s%u beginbfchar\n",
+                     i ? "endbfchar\n" : "",
+                     (unsigned)(file->nchars - i < 100 ? file->nchars - i : 100));
+            HPDF_Stream_WriteStr(s, line);
+        }
+        bfchar_entry(&file->chars[i], line, sizeof line);
+        HPDF_Stream_WriteStr(s, line);
+    }
+    if (file->nchars)
+        HPDF_Stream_WriteStr(s, "endbfchar\n");
+    HPDF_Stream_WriteStr(s,
+        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+/* Hands the subset to libharu from memory; NULL on failure. */
+static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file)
+{
+    HPDF_Stream stream = HPDF_MemStream_New(doc->mmgr, (HPDF_UINT)file->len);
+    HPDF_FontDef def;
+    HPDF_Font font;
+    char tag[7];
+
+    if (!stream)
+        return NULL;
+    if (HPDF_Stream_Write(stream, file->data, (HPDF_UINT)file->len) != HPDF_OK) {
+        HPDF_Stream_Free(stream);
+        HPDF_CheckError(&doc->error);
+        return NULL;
+    }
+    def = HPDF_TTFontDef_Load(doc->mmgr, stream, HPDF_TRUE); /* owns stream */
+    if (!def) {
+        HPDF_CheckError(&doc->error);
+        return NULL;
+    }
+    subset_tag(file, tag);
+    HPDF_TTFontDef_SetTagName(def, tag);
+    if (HPDF_Doc_RegisterFontDef(doc, def) != HPDF_OK) { /* frees def */
+        HPDF_CheckError(&doc->error);
+        return NULL;
+    }
+    font = HPDF_GetFont(doc, def->base_font, "UTF-8");
+    if (font)
+        rewrite_to_unicode(font, file);
+    return font;
+}
+
+/* ---- drawing -------------------------------------------------------------- */
+
+static float red(unsigned rgb) { return (float)((rgb >> 16) & 0xFF) / 255; }
+static float green(unsigned rgb) { return (float)((rgb >> 8) & 0xFF) / 255; }
+static float blue(unsigned rgb) { return (float)(rgb & 0xFF) / 255; }
+
+static void fill_colour(HPDF_Page page, unsigned rgb)
+{
+    HPDF_Page_SetRGBFill(page, red(rgb), green(rgb), blue(rgb));
+}
+
+static void stroke_colour(HPDF_Page page, unsigned rgb)
+{
+    HPDF_Page_SetRGBStroke(page, red(rgb), green(rgb), blue(rgb));
+}
+
+/* rgb moved towards white by the given share (0..1). */
+static unsigned whiter(unsigned rgb, float share)
+{
+    unsigned r = (unsigned)(red(rgb) * 255 * (1 - share) + 255 * share);
+    unsigned g = (unsigned)(green(rgb) * 255 * (1 - share) + 255 * share);
+    unsigned b = (unsigned)(blue(rgb) * 255 * (1 - share) + 255 * share);
+
+    return r << 16 | g << 8 | b;
+}
+
+static void line(HPDF_Page page, float x0, float y0, float x1, float y1)
+{
+    HPDF_Page_MoveTo(page, x0, y0);
+    HPDF_Page_LineTo(page, x1, y1);
+    HPDF_Page_Stroke(page);
+}
+
+static void text_at(HPDF_Page page, float x, float y, const char *text)
+{
+    HPDF_Page_BeginText(page);
+    HPDF_Page_TextOut(page, x, y, text);
+    HPDF_Page_EndText(page);
+}
+
+/* Selects font at size, shrunk so that text is at most max_width wide. */
+static void fit_font(HPDF_Page page, HPDF_Font font, float size,
+                     const char *text, float max_width)
+{
+    float width;
+
+    HPDF_Page_SetFontAndSize(page, font, size);
+    width = HPDF_Page_TextWidth(page, text);
+    if (width > max_width)
+        HPDF_Page_SetFontAndSize(page, font, size * max_width / width);
+}
+
+static int utf8_length(const char *s)
+{
+    int n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A tinted paper, a thick and a thin frame and a bracket in each corner. */
+static void draw_frame(HPDF_Page page, const cc_cert_style *style)
+{
+    static const float sx[4] = { 1, -1, 1, -1 }, sy[4] = { 1, 1, -1, -1 };
+    const float inset = INNER_FRAME + CORNER_INSET;
+    int k;
+
+    fill_colour(page, whiter(style->title_rgb, PAPER_TINT));
+    HPDF_Page_Rectangle(page, OUTER_FRAME, OUTER_FRAME, PAGE_W - 2 * OUTER_FRAME,
+                        PAGE_H - 2 * OUTER_FRAME);
+    HPDF_Page_Fill(page);
+
+    stroke_colour(page, style->title_rgb);
+    HPDF_Page_SetLineWidth(page, 4);
+    HPDF_Page_Rectangle(page, OUTER_FRAME, OUTER_FRAME, PAGE_W - 2 * OUTER_FRAME,
+                        PAGE_H - 2 * OUTER_FRAME);
+    HPDF_Page_Stroke(page);
+    HPDF_Page_SetLineWidth(page, 1);
+    HPDF_Page_Rectangle(page, INNER_FRAME, INNER_FRAME, PAGE_W - 2 * INNER_FRAME,
+                        PAGE_H - 2 * INNER_FRAME);
+    HPDF_Page_Stroke(page);
+
+    stroke_colour(page, style->accent_rgb);
+    HPDF_Page_SetLineWidth(page, 1.5f);
+    for (k = 0; k < 4; k++) {
+        float x = sx[k] > 0 ? inset : PAGE_W - inset;
+        float y = sy[k] > 0 ? inset : PAGE_H - inset;
+
+        HPDF_Page_MoveTo(page, x + sx[k] * CORNER_LEN, y);
+        HPDF_Page_LineTo(page, x, y);
+        HPDF_Page_LineTo(page, x, y + sy[k] * CORNER_LEN);
+        HPDF_Page_Stroke(page);
+    }
+}
+
+/* The heading, centred and slightly emboldened by stroking its outline, over
+ * a double rule. */
+static void draw_title(HPDF_Page page, HPDF_Font font, const cert_text *t,
+                       const cc_cert_style *style)
+{
+    const float max_width = PAGE_W - 2 * (INNER_FRAME + CORNER_INSET + CORNER_LEN);
+    const float rule = 150, centre = PAGE_W / 2;
+    float width;
+
+    HPDF_Page_GSave(page);
+    HPDF_Page_SetCharSpace(page, TITLE_SPACING);
+    fit_font(page, font, TITLE_SIZE, t->title, max_width);
+    width = HPDF_Page_TextWidth(page, t->title) - TITLE_SPACING;
+    fill_colour(page, style->title_rgb);
+    stroke_colour(page, style->title_rgb);
+    HPDF_Page_SetLineWidth(page, 0.6f);
+    HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
+    text_at(page, centre - width / 2, TITLE_BASELINE, t->title);
+    HPDF_Page_GRestore(page);
+
+    stroke_colour(page, style->accent_rgb);
+    HPDF_Page_SetLineWidth(page, 1.2f);
+    line(page, centre - rule, TITLE_BASELINE - 22, centre + rule,
+         TITLE_BASELINE - 22);
+    HPDF_Page_SetLineWidth(page, 0.5f);
+    line(page, centre - rule, TITLE_BASELINE - 26, centre + rule,
+         TITLE_BASELINE - 26);
+}
+
+/* The photo at height PHOTO_H, its left edge at x, vertically centred on
+ * middle, in a thin accent border. */
+static void draw_photo(HPDF_Page page, HPDF_Image photo, float x, float middle,
+                       float width, const cc_cert_style *style)
+{
+    const float y = middle - PHOTO_H / 2;
+
+    HPDF_Page_DrawImage(page, photo, x, y, width, PHOTO_H);
+    stroke_colour(page, style->accent_rgb);
+    HPDF_Page_SetLineWidth(page, 0.8f);
+    HPDF_Page_Rectangle(page, x - 4, y - 4, width + 8, PHOTO_H + 8);
+    HPDF_Page_Stroke(page);
+}
+
+/* A label spread over LABEL_WIDTH, the way Chinese forms align them. */
+static void draw_label(HPDF_Page page, float x, float y, const char *label)
+{
+    int n = utf8_length(label);
+
+    if (n > 1)
+        HPDF_Page_SetCharSpace(page, (LABEL_WIDTH - HPDF_Page_TextWidth(page, label))
+                                     / (float)(n - 1));
+    text_at(page, x, y, label);
+    HPDF_Page_SetCharSpace(page, 0);
+}
+
+/* Labelled lines starting at x, each value over a thin rule. */
+static void draw_fields(HPDF_Page page, HPDF_Font font, const cert_text *t,
+                        float x, const cc_cert_style *style)
+{
+    const float value_x = x + LABEL_WIDTH + VALUE_GAP;
+    int i;
+
+    stroke_colour(page, whiter(style->accent_rgb, 0.4f));
+    HPDF_Page_SetLineWidth(page, 0.5f);
+    for (i = 0; i < FIELD_COUNT; i++) {
+        const float y = FIRST_FIELD - i * FIELD_PITCH;
+
+        HPDF_Page_SetFontAndSize(page, font, FIELD_SIZE);
+        fill_colour(page, style->accent_rgb);
+        draw_label(page, x, y, t->labels[i]);
+        fit_font(page, font, FIELD_SIZE, t->values[i], VALUE_WIDTH - 8);
+        fill_colour(page, VALUE_RGB);
+        text_at(page, value_x + 4, y, t->values[i]);
+        line(page, value_x, y - 5, value_x + VALUE_WIDTH, y - 5);
+    }
+}
+
+/* A seal centred at (x, y); its transparency lets the text show through. */
+static void draw_seal(HPDF_Page page, HPDF_Image seal, float x, float y)
+{
+    if (seal)
+        HPDF_Page_DrawImage(page, seal, x - SEAL_SIZE / 2, y - SEAL_SIZE / 2,
+                            SEAL_SIZE, SEAL_SIZE);
+}
+
+/* Right-aligned text at the bottom right; returns its left edge. */
+static float text_right(HPDF_Page page, HPDF_Font font, float size,
+                        const char *text, float right, float y, float max_width)
+{
+    float left;
+
+    fit_font(page, font, size, text, max_width);
+    left = right - HPDF_Page_TextWidth(page, text);
+    text_at(page, left, y, text);
+    return left;
+}
+
+/* The issuer, right-aligned at the bottom, with the co-issuer to its left,
+ * each under its seal; the issue date and the validity below them. */
+static void draw_issuers(HPDF_Page page, const cert_art *art, const cert_text *t,
+                         const cc_cert_style *style)
+{
+    const float band = ISSUER_RIGHT - ISSUER_LEFT;
+    const float each = t->co_issuer ? (band - ISSUER_GAP) / 2 : band;
+    const float seal_y = ISSUER_BASELINE + SEAL_RAISE;
+    float issuer_left, co_left = 0, co_right = 0;
+
+    fill_colour(page, VALUE_RGB);
+    issuer_left = text_right(page, art->font, ISSUER_SIZE, t->issuer,
+                             ISSUER_RIGHT, ISSUER_BASELINE, each);
+    if (t->co_issuer) {
+        co_right = issuer_left - ISSUER_GAP;
+        co_left = text_right(page, art->font, ISSUER_SIZE, t->co_issuer,
+                             co_right, ISSUER_BASELINE, each);
+    }
+    fill_colour(page, style->accent_rgb);
+    text_right(page, art->font, ISSUED_SIZE, t->issued, ISSUER_RIGHT,
+               ISSUER_BASELINE - 28, band);
+    if (t->valid)
+        text_right(page, art->font, ISSUED_SIZE, t->valid, ISSUER_RIGHT,
+                   ISSUER_BASELINE - 48, band);
+
+    draw_seal(page, art->issuer_seal, (issuer_left + ISSUER_RIGHT) / 2, seal_y);
+    if (t->co_issuer)
+        draw_seal(page, art->co_issuer_seal, (co_left + co_right) / 2, seal_y);
+}
+
+/* The QR code as filled squares (one rectangle per run of dark modules, all
+ * one path, so no seams) on a white square that includes the quiet zone. */
+static void draw_qr(HPDF_Page page, const cc_qr *qr, const apr_array_header_t *runs)
+{
+    const int span = qr->width + 2 * CC_QR_QUIET_ZONE;
+    const float module = QR_SIZE / (float)span;
+    int i;
+
+    fill_colour(page, 0xFFFFFF);
+    HPDF_Page_Rectangle(page, QR_LEFT, QR_BOTTOM, QR_SIZE, QR_SIZE);
+    HPDF_Page_Fill(page);
+    HPDF_Page_GSave(page);
+    /* Module units from here on: small integers keep the content stream short. */
+    HPDF_Page_Concat(page, module, 0, 0, module, QR_LEFT, QR_BOTTOM);
+    fill_colour(page, QR_RGB);
+    for (i = 0; i < runs->nelts; i++) {
+        const cc_qr_run *run = &APR_ARRAY_IDX(runs, i, cc_qr_run);
+
+        HPDF_Page_Rectangle(page, (float)(CC_QR_QUIET_ZONE + run->x),
+                            (float)(CC_QR_QUIET_ZONE + qr->width - 1 - run->y),
+                            (float)run->len, 1);
+    }
+    HPDF_Page_Fill(page);
+    HPDF_Page_GRestore(page);
+}
+
+/* Text centred under the QR code at baseline y. */
+static void text_under_qr(HPDF_Page page, HPDF_Font font, float size,
+                          const char *text, float y)
+{
+    fit_font(page, font, size, text, ISSUER_LEFT - QR_LEFT);
+    text_at(page, QR_LEFT + (QR_SIZE - HPDF_Page_TextWidth(page, text)) / 2, y,
+            text);
+}
+
+/* Bottom left: the QR code, the serial under it, and the personal-use line. */
+static void draw_identity(HPDF_Page page, const cert_art *art, const cert_text *t,
+                          const cc_cert_style *style)
+{
+    if (art->qr)
+        draw_qr(page, art->qr, art->qr_runs);
+    fill_colour(page, VALUE_RGB);
+    if (t->serial)
+        text_under_qr(page, art->font, SERIAL_SIZE, t->serial, QR_BOTTOM - 12);
+    fill_colour(page, style->accent_rgb);
+    text_under_qr(page, art->font, PERSONAL_SIZE, t->personal, QR_BOTTOM - 28);
+}
+
+static void draw_page(HPDF_Page page, const cert_art *art, const cert_text *t,
+                      const cc_cert_style *style)
+{
+    const float photo_w = PHOTO_H * (float)HPDF_Image_GetWidth(art->photo)
+                          / (float)HPDF_Image_GetHeight(art->photo);
+    const float block = photo_w + PHOTO_GAP + LABEL_WIDTH + VALUE_GAP + VALUE_WIDTH;
+    const float left = (PAGE_W - block) / 2;
+    const float fields_top = FIRST_FIELD + FIELD_SIZE * 0.8f;
+    const float fields_bottom = FIRST_FIELD - (FIELD_COUNT - 1) * FIELD_PITCH - 5;
+
+    draw_frame(page, style);
+    draw_title(page, art->font, t, style);
+    draw_photo(page, art->photo, left, (fields_top + fields_bottom) / 2, photo_w,
+               style);
+    draw_fields(page, art->font, t, left + photo_w + PHOTO_GAP, style);
+    draw_identity(page, art, t, style);
+    draw_issuers(page, art, t, style);
+}
+
+/* ---- the document ---------------------------------------------------------- */
+
+/* The creation date in UTC, from Unix time. */
+static HPDF_Date pdf_date(apr_time_t t)
+{
+    apr_time_exp_t e;
+    HPDF_Date d;
+
+    apr_time_exp_gmt(&e, t);
+    memset(&d, 0, sizeof d);
+    d.year = e.tm_year + 1900;
+    d.month = e.tm_mon + 1;
+    d.day = e.tm_mday;
+    d.hour = e.tm_hour;
+    d.minutes = e.tm_min;
+    d.seconds = e.tm_sec;
+    d.ind = 'Z';
+    return d;
+}
+
+static void set_info(HPDF_Doc doc, const cc_cert_style *style,
+                     const cc_cert_data *data, apr_pool_t *p)
+{
+    HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, style->title ? style->title : "");
+    HPDF_SetInfoAttr(doc, HPDF_INFO_AUTHOR, style->issuer ? style->issuer : "");
+    HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT,
+                     is_set(data->serial) ? apr_pstrcat(p, "电子会员证 ", data->serial, NULL)
+                                          : "电子会员证");
+    HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, "mod_cicpa_cert");
+    if (data->issued_at)
+        HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, pdf_date(data->issued_at));
+}
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* An image XObject of one plane. Its stream is already deflated, so
+ * libharu writes it as is (filter NONE) and write_fn names the filter. */
+static HPDF_Dict plane_object(HPDF_Doc doc, const cc_cert_image *image,
+                              const image_plane *plane)
+{
+    HPDF_Dict dict = HPDF_DictStream_New(doc->mmgr, doc->xref);
+
+    if (!dict)
+        return NULL;
+    dict->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    dict->write_fn = write_flate_filter;
+    if (HPDF_Dict_AddName(dict, "Type", "XObject") != HPDF_OK
+        || HPDF_Dict_AddName(dict, "Subtype", "Image") != HPDF_OK
+        || HPDF_Dict_AddNumber(dict, "Width", (HPDF_INT32)image->width) != HPDF_OK
+        || HPDF_Dict_AddNumber(dict, "Height", (HPDF_INT32)image->height) != HPDF_OK
+        || HPDF_Dict_AddName(dict, "ColorSpace", plane->colour_space) != HPDF_OK
+        || HPDF_Dict_AddNumber(dict, "BitsPerComponent", (HPDF_INT32)image->bits) != HPDF_OK
+        || HPDF_Stream_Write(dict->stream, plane->deflated, (HPDF_UINT)plane->len) != HPDF_OK)
+        return NULL;
+    return dict;
+}
+
+/* A seal embedded in doc with its soft mask; *out NULL for none. */
+static int embed_seal(HPDF_Doc doc, const cc_cert_image *seal, HPDF_Image *out)
+{
+    HPDF_Dict smask;
+
+    *out = NULL;
+    if (!seal)
+        return 1;
+    smask = plane_object(doc, seal, &seal->alpha);
+    *out = smask ? plane_object(doc, seal, &seal->colour) : NULL;
+    return *out && HPDF_Dict_Add(*out, "SMask", smask) == HPDF_OK;
+}
+
+/* Builds the page into doc. *step names the step in progress, so that on
+ * failure (0, or a libharu error recorded) it names the one that failed. */
+static int compose(HPDF_Doc doc, const cc_cert_style *style,
+                   const cc_cert_data *data, const cert_text *t,
+                   const cc_font_file *file, cert_art *art, apr_pool_t *p,
+                   const char **step)
+{
+    HPDF_Page page;
+
+    *step = "setting up the document";
+    if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) != HPDF_OK
+        || HPDF_UseUTFEncodings(doc) != HPDF_OK
+        || HPDF_SetCurrentEncoder(doc, "UTF-8") != HPDF_OK)
+        return 0;
+    *step = "embedding the font subset";
+    art->font = embed_font(doc, file);
+    if (!art->font)
+        return 0;
+    /* The stored JPEG goes in byte for byte (DCTDecode), never re-encoded. */
+    *step = "embedding the photo as JPEG";
+    art->photo = HPDF_LoadJpegImageFromMem(doc, data->photo,
+                                           (HPDF_UINT)data->photo_len);
+    if (!art->photo || !HPDF_Image_GetWidth(art->photo)
+        || !HPDF_Image_GetHeight(art->photo))
+        return 0;
+    *step = "embedding the seals";
+    if (!embed_seal(doc, data->issuer_seal, &art->issuer_seal)
+        || !embed_seal(doc, data->co_issuer_seal, &art->co_issuer_seal))
+        return 0;
+    *step = "drawing the page";
+    page = HPDF_AddPage(doc);
+    if (!page || HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE)
+                     != HPDF_OK)
+        return 0;
+    draw_page(page, art, t, style);
+    set_info(doc, style, data, p);
+    return 1;
+}
+
+/* The QR code of data's verification URL, if it has one. */
+static int make_qr(const cc_cert_data *data, cert_art *art, apr_pool_t *p,
+                   const char **err)
+{
+    const char *problem = NULL;
+
+    if (!is_set(data->verify_url))
+        return 1;
+    art->qr = cc_qr_encode(data->verify_url, p, &problem);
+    if (!art->qr) {
+        *err = apr_pstrcat(p, "QR code: ", problem, NULL);
+        return 0;
+    }
+    art->qr_runs = cc_qr_runs(art->qr, p);
+    return 1;
+}
+
+/* Saves doc and copies its bytes out of libharu into pdf. */
+static int save(HPDF_Doc doc, cc_pdf *pdf, apr_pool_t *p)
+{
+    unsigned char *bytes;
+    HPDF_UINT32 n;
+
+    if (HPDF_SaveToStream(doc) != HPDF_OK)
+        return 0;
+    pdf->size = HPDF_GetStreamSize(doc);
+    bytes = apr_palloc(p, pdf->size ? pdf->size : 1);
+    n = (HPDF_UINT32)pdf->size;
+    if (HPDF_ReadFromStream(doc, bytes, &n) != HPDF_OK || n != pdf->size)
+        return 0;
+    pdf->bytes = bytes;
+    pdf->pos = 0;
+    return 1;
+}
+
+cc_pdf *cc_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
+                           const cc_font *font, apr_pool_t *p, const char **err)
+{
+    cc_font_subset *subset = cc_font_subset_make(font, p);
+    hpdf_errors *errors = apr_pcalloc(p, sizeof *errors);
+    cert_art *art = apr_pcalloc(p, sizeof *art);
+    const cc_font_file *file;
+    const char *step;
+    cert_text t;
+    HPDF_Doc doc;
+    cc_pdf *pdf;
+
+    if (!data->photo || !data->photo_len || data->photo_len > UINT32_MAX) {
+        *err = "the member has no photo";
+        return NULL;
+    }
+    if (!encode_texts(subset, style, data, &t, p, err) || !make_qr(data, art, p, err))
+        return NULL;
+    file = cc_font_subset_build(subset, err);
+    if (!file)
+        return NULL;
+
+    doc = HPDF_New(on_hpdf_error, errors);
+    if (!doc) {
+        *err = "libharu could not create a document";
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, doc, free_doc, apr_pool_cleanup_null);
+
+    pdf = apr_pcalloc(p, sizeof *pdf);
+    if (!compose(doc, style, data, &t, file, art, p, &step) || errors->code) {
+        *err = failure(p, errors, step);
+        return NULL;
+    }
+    if (!save(doc, pdf, p) || errors->code) {
+        *err = failure(p, errors, "saving the PDF");
+        return NULL;
+    }
+    /* The bytes are ours now: the document's memory can go at once. */
+    apr_pool_cleanup_run(p, doc, free_doc);
+    return pdf;
+}
+
+/* src deflated by libharu, copied into p; NULL on failure. */
+static const unsigned char *deflate_stream(HPDF_Doc doc, HPDF_Stream src,
+                                           apr_pool_t *p, apr_size_t *len)
+{
+    HPDF_Stream dst = HPDF_MemStream_New(doc->mmgr, 16384);
+    unsigned char *bytes = NULL;
+    HPDF_UINT size;
+
+    if (!dst)
+        return NULL;
+    if (HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE, NULL) == HPDF_OK
+        && HPDF_Stream_Seek(dst, 0, HPDF_SEEK_SET) == HPDF_OK) {
+        size = HPDF_Stream_Size(dst);
+        bytes = apr_palloc(p, size ? size : 1);
+        if (HPDF_Stream_Read(dst, bytes, &size) == HPDF_OK)
+            *len = size;
+        else
+            bytes = NULL;
+    }
+    HPDF_Stream_Free(dst);
+    return bytes;
+}
+
+/* One plane of a PNG that libharu has loaded (its samples, not yet deflated). */
+static int read_plane(HPDF_Doc doc, HPDF_Dict image, image_plane *plane, apr_pool_t *p)
+{
+    HPDF_Name space = HPDF_Dict_GetItem(image, "ColorSpace", HPDF_OCLASS_NAME);
+
+    if (!space || !image->stream || HPDF_Dict_GetItem(image, "DecodeParms", HPDF_OCLASS_ARRAY))
+        return 0;
+    plane->colour_space = apr_pstrdup(p, space->value);
+    plane->deflated = deflate_stream(doc, image->stream, p, &plane->len);
+    return plane->deflated != NULL;
+}
+
+static unsigned number_of(HPDF_Dict dict, const char *key)
+{
+    HPDF_Number n = HPDF_Dict_GetItem(dict, key, HPDF_OCLASS_NUMBER);
+
+    return n && n->value > 0 ? (unsigned)n->value : 0;
+}
+
+/* Decodes the PNG with libharu in a scratch document and keeps its planes. */
+static const char *decode_seal(cc_cert_image *image, const unsigned char *png,
+                               apr_size_t len, apr_pool_t *p)
+{
+    hpdf_errors errors = { 0, 0 };
+    HPDF_Doc doc = HPDF_New(on_hpdf_error, &errors);
+    HPDF_Image loaded;
+    HPDF_Dict smask;
+    const char *problem = NULL;
+
+    if (!doc)
+        return "libharu could not create a document";
+    loaded = HPDF_LoadPngImageFromMem(doc, png, (HPDF_UINT)len);
+    smask = loaded ? HPDF_Dict_GetItem(loaded, "SMask", HPDF_OCLASS_DICT) : NULL;
+    image->width = loaded ? number_of(loaded, "Width") : 0;
+    image->height = loaded ? number_of(loaded, "Height") : 0;
+    image->bits = loaded ? number_of(loaded, "BitsPerComponent") : 0;
+    if (!loaded || !image->width || !image->height || !image->bits)
+        problem = apr_psprintf(p, "libharu cannot read this PNG (error 0x%04X)",
+                               (unsigned)errors.code);
+    else if (!smask)
+        problem = "the PNG has no transparency (an alpha channel is needed)";
+    else if (!read_plane(doc, loaded, &image->colour, p)
+             || !read_plane(doc, smask, &image->alpha, p) || errors.code)
+        problem = "the PNG's colours must be RGB or grey with alpha (not a palette)";
+    HPDF_Free(doc);
+    return problem;
+}
+
+cc_cert_image *cc_cert_image_load(const char *path, apr_pool_t *p, const char **err)
+{
+    static const unsigned char png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    cc_cert_image *image = apr_pcalloc(p, sizeof *image);
+    const unsigned char *png;
+    const char *problem;
+    apr_size_t len = 0;
+
+    png = cc_file_read(path, MAX_SEAL_FILE, p, &len, err);
+    if (!png)
+        return NULL;
+    problem = len < sizeof png_signature
+                      || memcmp(png, png_signature, sizeof png_signature) != 0
+                  ? "not a PNG file"
+                  : decode_seal(image, png, len, p);
+    if (problem) {
+        *err = apr_psprintf(p, "%s: %s", path, problem);
+        return NULL;
+    }
+    return image;
+}
+
+apr_size_t cc_pdf_size(const cc_pdf *pdf)
+{
+    return pdf->size;
+}
+
+const unsigned char *cc_pdf_bytes(const cc_pdf *pdf)
+{
+    return pdf->bytes;
+}
+
+void cc_pdf_set_bytes(cc_pdf *pdf, const unsigned char *bytes, apr_size_t size)
+{
+    pdf->bytes = bytes;
+    pdf->size = size;
+    pdf->pos = 0;
+}
+
+apr_status_t cc_pdf_read(cc_pdf *pdf, unsigned char *buf, apr_size_t *len)
+{
+    apr_size_t n = pdf->size - pdf->pos;
+
+    if (*len == 0)
+        return APR_EINVAL;
+    if (n > *len)
+        n = *len;
+    memcpy(buf, pdf->bytes + pdf->pos, n);
+    pdf->pos += n;
+    *len = n;
+    return APR_SUCCESS;
+}

@@ -1,0 +1,33 @@
+/* A member's download of their certificate: what blocks it (the first
+ * step still to take), the register entry (cc_certificate.h), its identity
+ * printed with a signed QR code, and the PDF rendered and signed in memory. */
+#ifndef CC_CERTIFICATE_DOWNLOAD_H
+#define CC_CERTIFICATE_DOWNLOAD_H
+
+#include "cc_pdf.h"
+#include "cc_certificate.h"
+#include "cc_db.h"
+#include "cc_member.h"
+#include "cc_result.h"
+
+/* What a download came to. */
+typedef struct cc_download {
+    cc_member *member;            /* the member (once loaded) */
+    const char *next_step;        /* the step that blocks it (cc_member_next_step) */
+    apr_array_header_t *fields;   /* the fields it names (const cc_field *): missing or unprintable */
+    cc_certificate *certificate;  /* the register's entry; CC_CERTIFICATE_REVOKED: with the reason */
+    cc_cert_data data;            /* CC_DONE: what is printed */
+    cc_pdf *pdf;                  /* CC_DONE: the signed PDF */
+} cc_download;
+
+/* The signed certificate PDF of member_no, issued (and audited) in the
+ * register when what it prints changed. CC_DONE, or CC_NOT_FOUND,
+ * CC_PHOTO_REQUIRED, CC_CERTIFICATE_REVIEW_PENDING,
+ * CC_PROFILE_STAFF_FIELDS_MISSING, CC_PROFILE_INCOMPLETE,
+ * CC_REGISTRATION_EXPIRED, CC_UNPRINTABLE_CHARACTERS, CC_PHOTO_NOT_FOUND,
+ * CC_PHOTO_UNAVAILABLE, CC_CERTIFICATE_SUSPENDED, CC_CERTIFICATE_REVOKED,
+ * CC_DB_UNAVAILABLE, CC_INTERNAL. */
+cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no,
+                                  cc_download *out);
+
+#endif
