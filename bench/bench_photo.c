@@ -27,18 +27,18 @@ static double now_ms(void)
 
 /* Average ms per check; exits when a check gives other than expected_code
  * (NULL: no problem at all). */
-static double time_checks(const cc_photo_rules *rules, const unsigned char *data,
-                          apr_size_t len, int iterations, const char *expected_code,
-                          apr_pool_t *p)
+static double time_checks(const cc_photo_rules *rules, const unsigned char *data, apr_size_t len,
+                          int iterations, const char *expected_code, apr_pool_t *p)
 {
     double start = now_ms();
 
     for (int i = 0; i < iterations; i++) {
         apr_array_header_t *problems = cc_photo_check(rules, data, len, p);
-        int as_expected = expected_code
-            ? problems->nelts == 1
-              && strcmp(APR_ARRAY_IDX(problems, 0, cc_photo_problem).code, expected_code) == 0
-            : problems->nelts == 0;
+        int as_expected =
+            expected_code
+                ? problems->nelts == 1
+                      && strcmp(APR_ARRAY_IDX(problems, 0, cc_photo_problem).code, expected_code) == 0
+                : problems->nelts == 0;
 
         if (!as_expected) {
             fprintf(stderr, "bench_photo: unexpected result (%d problems)\n", problems->nelts);
@@ -82,15 +82,13 @@ int main(int argc, char **argv)
     apr_pool_create(&p, NULL);
     cc_photo_rules_default(&rules);
 
-    printf("valid photo (%s, %lu bytes): %.4f ms per check (%d iterations)\n", path,
-           (unsigned long)len, time_checks(&rules, data, len, VALID_ITERATIONS, NULL, p),
-           VALID_ITERATIONS);
+    printf("valid photo (%s, %lu bytes): %.4f ms per check (%d iterations)\n", path, (unsigned long)len,
+           time_checks(&rules, data, len, VALID_ITERATIONS, NULL, p), VALID_ITERATIONS);
     sof = find_frame_header(data, len);
-    data[sof + 5] = data[sof + 7] = HUGE_SIDE >> 8;    /* height, width */
+    data[sof + 5] = data[sof + 7] = HUGE_SIDE >> 8; /* height, width */
     data[sof + 6] = data[sof + 8] = HUGE_SIDE & 0xFF;
     printf("header claiming %dx%d: %.4f ms per refusal (%d iterations)\n", HUGE_SIDE, HUGE_SIDE,
-           time_checks(&rules, data, len, HUGE_ITERATIONS, "bad_dimensions", p),
-           HUGE_ITERATIONS);
+           time_checks(&rules, data, len, HUGE_ITERATIONS, "bad_dimensions", p), HUGE_ITERATIONS);
     apr_pool_destroy(p);
     apr_terminate();
     return 0;

@@ -21,15 +21,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void check_parts(const apr_array_header_t *parts,
-                        const uint8_t *body, size_t len)
+static void check_parts(const apr_array_header_t *parts, const uint8_t *body, size_t len)
 {
     for (int i = 0; i < parts->nelts; i++) {
         const cc_multipart_part *part = &APR_ARRAY_IDX(parts, i, cc_multipart_part);
         const cc_multipart_part *found = cc_multipart_find(parts, part->name);
 
-        if (part->data < body || part->len > len
-            || (size_t)(part->data - body) > len - part->len)
+        if (part->data < body || part->len > len || (size_t)(part->data - body) > len - part->len)
             abort();
         if (found == NULL || found > part || strcmp(found->name, part->name) != 0)
             abort();

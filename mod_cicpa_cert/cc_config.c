@@ -6,25 +6,26 @@
 #define FIELD(field) APR_OFFSETOF(cc_server_conf, field)
 #define SLOT(...) ((void *)&(const cc_slot){ __VA_ARGS__ })
 
-#define CC_TEXT(name, field, dflt, help) \
+#define CC_TEXT(name, field, dflt, help)                                                                     \
     AP_INIT_TAKE1(name, cc_set_text, SLOT(.offset = FIELD(field), .default_text = dflt), RSRC_CONF, help)
-#define CC_PATH(name, field, why, help) \
+#define CC_PATH(name, field, why, help)                                                                      \
     AP_INIT_TAKE1(name, cc_set_path, SLOT(.offset = FIELD(field), .required = why), RSRC_CONF, help)
-#define CC_NUMBER(name, field, dflt, lo, hi, help) \
-    AP_INIT_TAKE1(name, cc_set_number, \
-                  SLOT(.offset = FIELD(field), .is_int = 1, .min = lo, .max = hi, .default_int = dflt), \
+#define CC_NUMBER(name, field, dflt, lo, hi, help)                                                           \
+    AP_INIT_TAKE1(name, cc_set_number,                                                                       \
+                  SLOT(.offset = FIELD(field), .is_int = 1, .min = lo, .max = hi, .default_int = dflt),      \
                   RSRC_CONF, help " (" #lo ".." #hi ")")
-#define CC_FLAG(name, field, dflt, help) \
-    AP_INIT_FLAG(name, cc_set_flag, SLOT(.offset = FIELD(field), .is_int = 1, .default_int = dflt), \
+#define CC_FLAG(name, field, dflt, help)                                                                     \
+    AP_INIT_FLAG(name, cc_set_flag, SLOT(.offset = FIELD(field), .is_int = 1, .default_int = dflt),          \
                  RSRC_CONF, help)
-#define CC_COLOUR(name, field, dflt, help) \
-    AP_INIT_TAKE1(name, cc_set_colour, SLOT(.offset = FIELD(field), .is_int = 1, .default_int = dflt), \
+#define CC_COLOUR(name, field, dflt, help)                                                                   \
+    AP_INIT_TAKE1(name, cc_set_colour, SLOT(.offset = FIELD(field), .is_int = 1, .default_int = dflt),       \
                   RSRC_CONF, help)
-#define CC_URL(name, field, url_scheme, help) \
+#define CC_URL(name, field, url_scheme, help)                                                                \
     AP_INIT_TAKE1(name, cc_set_url, SLOT(.offset = FIELD(field), .scheme = url_scheme), RSRC_CONF, help)
-#define CC_DELIVERY_URL(name, field, url_scheme, help) \
-    AP_INIT_TAKE1(name, cc_set_delivery_url, SLOT(.offset = FIELD(field), .scheme = url_scheme), RSRC_CONF, help)
-#define CC_SECRET(name, field, least, help) \
+#define CC_DELIVERY_URL(name, field, url_scheme, help)                                                       \
+    AP_INIT_TAKE1(name, cc_set_delivery_url, SLOT(.offset = FIELD(field), .scheme = url_scheme), RSRC_CONF,  \
+                  help)
+#define CC_SECRET(name, field, least, help)                                                                  \
     AP_INIT_TAKE1(name, cc_set_secret, SLOT(.offset = FIELD(field), .min = least), RSRC_CONF, help)
 
 const command_rec cc_directives[] = {
@@ -51,7 +52,8 @@ const command_rec cc_directives[] = {
               "Largest photo upload body in bytes"),
     CC_NUMBER("CicpaCertCompareAttempts", photo.compare_attempts, 1, 1, 10,
               "Paid photo comparisons each member may use"),
-    CC_URL("CicpaCertFaceVerifierUrl", photo.verifier_url, "http", "http(s) URL of the FaceVerifier provider"),
+    CC_URL("CicpaCertFaceVerifierUrl", photo.verifier_url, "http",
+           "http(s) URL of the FaceVerifier provider"),
     CC_SECRET("CicpaCertFaceVerifierKey", photo.verifier_key, 16,
               "HMAC-SHA256 key shared with the FaceVerifier provider (16+ characters), or file:PATH"),
     CC_NUMBER("CicpaCertFaceVerifierTimeout", photo.verifier_timeout, 10, 1, 120,
@@ -67,25 +69,27 @@ const command_rec cc_directives[] = {
                   SLOT(.offset = FIELD(cert.verify_url), .scheme = "http",
                        .required = "the base URL of the public verification page, printed in every"
                                    " certificate's QR code (e.g. https://cert.example.org/cert/verify/)"),
-                  RSRC_CONF, "Base URL of the verification page, printed in the QR code with the certificate id"),
+                  RSRC_CONF,
+                  "Base URL of the verification page, printed in the QR code with the certificate id"),
     CC_PATH("CicpaCertQrKey", cert.qr_key_path,
             "the Ed25519 private key that signs the QR code (openssl genpkey -algorithm ed25519)",
             "Ed25519 private key (PEM) that signs the QR code's claim"),
-    AP_INIT_ITERATE("CicpaCertQrOldKey", cc_set_old_key, SLOT(.offset = FIELD(cert.old_key_paths), .is_list = 1),
-                    RSRC_CONF,
+    AP_INIT_ITERATE("CicpaCertQrOldKey", cc_set_old_key,
+                    SLOT(.offset = FIELD(cert.old_key_paths), .is_list = 1), RSRC_CONF,
                     "Public keys (PEM) of former QR signing keys, still published and accepted"),
     CC_PATH("CicpaCertSigningCert", cert.signing_cert_path,
             "the certificate (PEM, then its chain) that signs every certificate PDF",
             "Certificate (PEM, then its chain) that signs the PDF"),
     CC_PATH("CicpaCertSigningKey", cert.signing_key_path, "the private key of CicpaCertSigningCert",
             "Private key (PEM) of CicpaCertSigningCert"),
-    AP_INIT_TAKE2("CicpaCertSeal", cc_set_seal, SLOT(.offset = FIELD(cert.seal_paths), .is_list = 1), RSRC_CONF,
-                  "Institute code and the PNG of its seal (with transparency)"),
+    AP_INIT_TAKE2("CicpaCertSeal", cc_set_seal, SLOT(.offset = FIELD(cert.seal_paths), .is_list = 1),
+                  RSRC_CONF, "Institute code and the PNG of its seal (with transparency)"),
     CC_NUMBER("CicpaCertValidityDays", cert.validity_days, 0, 0, 36500,
               "Days a certificate is valid from its issue (0: no end)"),
     CC_NUMBER("CicpaCertVerifyRate", cert.verify_rate, 30, 1, 6000,
               "Verification requests a minute per client address and httpd child"),
-    CC_FLAG("CicpaCertVerifyPhoto", cert.verify_photo, 0, "Show the certificate's photo on the verification page"),
+    CC_FLAG("CicpaCertVerifyPhoto", cert.verify_photo, 0,
+            "Show the certificate's photo on the verification page"),
     /* Login hardening and password recovery. */
     CC_FLAG("CicpaCertCaptcha", captcha, 1, "Login and password recovery need a captcha (GET /captcha)"),
     CC_NUMBER("CicpaCertCaptchaLifetime", captcha_lifetime, 300, 30, 3600,
@@ -108,9 +112,11 @@ const command_rec cc_directives[] = {
     AP_INIT_TAKE1("CicpaCertMailFrom", cc_set_address, SLOT(.offset = FIELD(mail_from)), RSRC_CONF,
                   "Sender address of the recovery e-mails"),
     CC_TEXT("CicpaCertSmtpUser", smtp_user, NULL, "SMTP AUTH user name"),
-    CC_SECRET("CicpaCertSmtpPassword", smtp_password, 1, "SMTP AUTH password, or file:PATH of a file holding it"),
-    CC_DELIVERY_URL("CicpaCertSmsUrl", sms_url, "http",
-                    "SMS gateway for recovery codes (docs/sms.md): http(s) URL; file:///FOLDER: a demo's outbox"),
+    CC_SECRET("CicpaCertSmtpPassword", smtp_password, 1,
+              "SMTP AUTH password, or file:PATH of a file holding it"),
+    CC_DELIVERY_URL(
+        "CicpaCertSmsUrl", sms_url, "http",
+        "SMS gateway for recovery codes (docs/sms.md): http(s) URL; file:///FOLDER: a demo's outbox"),
     CC_SECRET("CicpaCertSmsKey", sms_key, 1,
               "HMAC-SHA256 key of the SMS gateway, or file:PATH of a file holding it"),
     { NULL }
@@ -192,8 +198,10 @@ int cc_config_check_required(server_rec *s, const char *server_name, cc_server_c
     for (const command_rec *cmd = cc_directives; cmd->name; cmd++) {
         const cc_slot *slot = slot_at(cmd);
         if (slot && slot->required && *text_field(conf, slot) == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "%s is required in %s, which mounts"
-                         " mod_cicpa_cert: %s", cmd->name, server_name, slot->required);
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         CCLOGNO(00003) "%s is required in %s, which mounts"
+                                        " mod_cicpa_cert: %s",
+                         cmd->name, server_name, slot->required);
             missing++;
         }
     }

@@ -15,49 +15,49 @@
 
 /* The photo upload and the FaceVerifier comparison. */
 typedef struct cc_photo_conf {
-    int max_upload;             /* CicpaCertMaxUpload: largest upload body in bytes */
-    int compare_attempts;       /* CicpaCertCompareAttempts: paid comparisons per member */
-    const char *verifier_url;   /* CicpaCertFaceVerifierUrl: the provider's endpoint */
-    const char *verifier_key;   /* CicpaCertFaceVerifierKey: HMAC key shared with it */
-    int verifier_timeout;       /* CicpaCertFaceVerifierTimeout: seconds per try */
-    int verifier_tries;         /* CicpaCertFaceVerifierTries: tries on transport errors */
-    const char *reference_key;  /* CicpaCertFaceReferenceKey: key of the reference provider */
-    int reference_threshold;    /* CicpaCertFaceReferenceThreshold: least score for a match */
+    int max_upload;            /* CicpaCertMaxUpload: largest upload body in bytes */
+    int compare_attempts;      /* CicpaCertCompareAttempts: paid comparisons per member */
+    const char *verifier_url;  /* CicpaCertFaceVerifierUrl: the provider's endpoint */
+    const char *verifier_key;  /* CicpaCertFaceVerifierKey: HMAC key shared with it */
+    int verifier_timeout;      /* CicpaCertFaceVerifierTimeout: seconds per try */
+    int verifier_tries;        /* CicpaCertFaceVerifierTries: tries on transport errors */
+    const char *reference_key; /* CicpaCertFaceReferenceKey: key of the reference provider */
+    int reference_threshold;   /* CicpaCertFaceReferenceThreshold: least score for a match */
 } cc_photo_conf;
 
 /* The institute staff's administration. */
 typedef struct cc_staff_conf {
-    int session_seconds;          /* CicpaCertStaffSessionLifetime */
-    apr_time_t session_lifetime;  /* the same in microseconds (derived) */
+    int session_seconds;         /* CicpaCertStaffSessionLifetime */
+    apr_time_t session_lifetime; /* the same in microseconds (derived) */
 } cc_staff_conf;
 
 typedef struct cc_server_conf {
-    const char *font_path;             /* CicpaCertFont: TrueType font file */
-    cc_font *font;                     /* that font, loaded at configtest/start */
-    cc_cert_style cert_style;          /* CicpaCertTitle/Issuer/TitleColor/AccentColor */
-    int session_seconds;               /* CicpaCertSessionLifetime */
-    apr_time_t session_lifetime;       /* the same in microseconds (derived) */
-    const char *cookie_name;           /* CicpaCertCookieName */
-    int cookie_secure;                 /* CicpaCertCookieSecure: add Secure to the cookie */
-    int max_body;                      /* CicpaCertMaxBody: largest JSON/form body */
-    cc_photo_conf photo;               /* photo upload and comparison */
-    cc_proof_conf cert;                /* QR code, seals, signatures, verification (cc_config_proof.h) */
-    cc_staff_conf staff;               /* institute staff administration */
-    int captcha;                       /* CicpaCertCaptcha: login and recovery need a captcha */
-    int captcha_lifetime;              /* CicpaCertCaptchaLifetime, in seconds */
-    int captcha_rate;                  /* CicpaCertCaptchaRate: new captchas a minute per address */
-    cc_rate *captcha_limiter;          /* that limit, made at startup (per child) */
-    int captcha_test_header;           /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
-    int login_max_failures;            /* CicpaCertLoginMaxFailures: per member number in the window */
-    int login_max_address_failures;    /* CicpaCertLoginMaxFailuresPerAddress: per client address */
-    int login_window;                  /* CicpaCertLoginWindow, in seconds */
-    const char *smtp_url;              /* CicpaCertSmtpUrl: smtp:// or smtps://, NULL: no e-mail */
-    int smtp_starttls;                 /* CicpaCertSmtpStartTLS: smtp:// must switch to TLS */
-    const char *mail_from;             /* CicpaCertMailFrom: sender address of the codes */
-    const char *smtp_user;             /* CicpaCertSmtpUser: SMTP AUTH name, NULL: none */
-    const char *smtp_password;         /* CicpaCertSmtpPassword: its password (never logged) */
-    const char *sms_url;               /* CicpaCertSmsUrl: the SMS gateway, NULL: no SMS */
-    const char *sms_key;               /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
+    const char *font_path;          /* CicpaCertFont: TrueType font file */
+    cc_font *font;                  /* that font, loaded at configtest/start */
+    cc_cert_style cert_style;       /* CicpaCertTitle/Issuer/TitleColor/AccentColor */
+    int session_seconds;            /* CicpaCertSessionLifetime */
+    apr_time_t session_lifetime;    /* the same in microseconds (derived) */
+    const char *cookie_name;        /* CicpaCertCookieName */
+    int cookie_secure;              /* CicpaCertCookieSecure: add Secure to the cookie */
+    int max_body;                   /* CicpaCertMaxBody: largest JSON/form body */
+    cc_photo_conf photo;            /* photo upload and comparison */
+    cc_proof_conf cert;             /* QR code, seals, signatures, verification (cc_config_proof.h) */
+    cc_staff_conf staff;            /* institute staff administration */
+    int captcha;                    /* CicpaCertCaptcha: login and recovery need a captcha */
+    int captcha_lifetime;           /* CicpaCertCaptchaLifetime, in seconds */
+    int captcha_rate;               /* CicpaCertCaptchaRate: new captchas a minute per address */
+    cc_rate *captcha_limiter;       /* that limit, made at startup (per child) */
+    int captcha_test_header;        /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
+    int login_max_failures;         /* CicpaCertLoginMaxFailures: per member number in the window */
+    int login_max_address_failures; /* CicpaCertLoginMaxFailuresPerAddress: per client address */
+    int login_window;               /* CicpaCertLoginWindow, in seconds */
+    const char *smtp_url;           /* CicpaCertSmtpUrl: smtp:// or smtps://, NULL: no e-mail */
+    int smtp_starttls;              /* CicpaCertSmtpStartTLS: smtp:// must switch to TLS */
+    const char *mail_from;          /* CicpaCertMailFrom: sender address of the codes */
+    const char *smtp_user;          /* CicpaCertSmtpUser: SMTP AUTH name, NULL: none */
+    const char *smtp_password;      /* CicpaCertSmtpPassword: its password (never logged) */
+    const char *sms_url;            /* CicpaCertSmsUrl: the SMS gateway, NULL: no SMS */
+    const char *sms_key;            /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
 } cc_server_conf;
 
 extern const command_rec cc_directives[];

@@ -76,14 +76,17 @@ static const char *pairing_problem(const cc_server_conf *conf)
  * now, not as a failed download. NULL or the reason. */
 static const char *unprintable_setting(apr_pool_t *p, const cc_server_conf *conf)
 {
-    const struct { const char *directive, *text; } texts[] = {
-        { "CicpaCertTitle", conf->cert_style.title }, { "CicpaCertIssuer", conf->cert_style.issuer },
+    const struct {
+        const char *directive, *text;
+    } texts[] = {
+        { "CicpaCertTitle", conf->cert_style.title },
+        { "CicpaCertIssuer", conf->cert_style.issuer },
     };
     for (apr_size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         unsigned long lacking = cc_font_lacks(conf->font, texts[i].text);
         if (lacking != 0) {
-            return apr_psprintf(p, "%s: CicpaCertFont %s has no glyph for U+%04lX",
-                                texts[i].directive, conf->font_path, lacking);
+            return apr_psprintf(p, "%s: CicpaCertFont %s has no glyph for U+%04lX", texts[i].directive,
+                                conf->font_path, lacking);
         }
     }
     return NULL;
@@ -113,26 +116,30 @@ static const char *load_files(apr_pool_t *pconf, cc_server_conf *conf)
 
 static void warn(server_rec *s, const char *name, const char *text)
 {
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "%s: %s", name, text);
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CCLOGNO(00004) "%s: %s", name, text);
 }
 
 static void warn_about_settings(server_rec *s, const char *name, const cc_server_conf *conf)
 {
     if (conf->captcha_test_header) {
-        warn(s, name, "CicpaCertCaptchaTestHeader is On: every captcha answer is sent to the"
+        warn(s, name,
+             "CicpaCertCaptchaTestHeader is On: every captcha answer is sent to the"
              " client. For tests only, never in production");
     }
-    if (conf->smtp_url != NULL && strncasecmp(conf->smtp_url, "smtps:", 6) != 0
-        && !conf->smtp_starttls && conf->smtp_user != NULL) {
-        warn(s, name, "CicpaCertSmtpUser over smtp:// with CicpaCertSmtpStartTLS Off: the SMTP"
+    if (conf->smtp_url != NULL && strncasecmp(conf->smtp_url, "smtps:", 6) != 0 && !conf->smtp_starttls
+        && conf->smtp_user != NULL) {
+        warn(s, name,
+             "CicpaCertSmtpUser over smtp:// with CicpaCertSmtpStartTLS Off: the SMTP"
              " password travels in clear");
     }
     if (cc_outbox_url(conf->smtp_url) || cc_outbox_url(conf->sms_url)) {
-        warn(s, name, "CicpaCertSmtpUrl/CicpaCertSmsUrl file://: recovery codes are written to a"
+        warn(s, name,
+             "CicpaCertSmtpUrl/CicpaCertSmsUrl file://: recovery codes are written to a"
              " folder, not sent. For demos only, never in production");
     }
     if (conf->cookie_secure && !cc_mounts_tls(mounts, s)) {
-        warn(s, name, "CicpaCertCookieSecure is On but this server has no SSLEngine on: browsers"
+        warn(s, name,
+             "CicpaCertCookieSecure is On but this server has no SSLEngine on: browsers"
              " send the session cookie only over HTTPS, so logins here will not stick unless a"
              " proxy in front terminates TLS");
     }
@@ -145,14 +152,14 @@ static int check_server(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, apr
     const char *name = cc_server_name(ptemp, s), *err;
     int status = cc_config_check_required(s, name, conf);
     if ((err = database_problem(ptemp, s)) != NULL || (err = pairing_problem(conf)) != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "%s: %s", name, err);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, CCLOGNO(00005) "%s: %s", name, err);
         return !OK;
     }
     if (status != OK) {
         return status;
     }
     if ((err = load_files(pconf, conf)) != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "%s: %s", name, err);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, CCLOGNO(00006) "%s: %s", name, err);
         return !OK;
     }
     register_statements(registered, s);
@@ -193,12 +200,14 @@ int cc_config_start(apr_pool_t *pconf, server_rec *s)
         conf->captcha_limiter = cc_rate_create(conf->captcha_rate, pconf);
         conf->cert.rate = cc_rate_create(conf->cert.verify_rate, pconf);
         if (conf->captcha_limiter == NULL || conf->cert.rate == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp, "%s: CicpaCertCaptchaRate/CicpaCertVerifyRate:"
-                         " a rate limiter's mutex could not be created", cc_server_name(pconf, sp));
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp,
+                         CCLOGNO(00007) "%s: CicpaCertCaptchaRate/CicpaCertVerifyRate:"
+                                        " a rate limiter's mutex could not be created",
+                         cc_server_name(pconf, sp));
             return !OK;
         }
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, sp, "%s: certificates: %s", cc_server_name(pconf, sp),
-                     cc_proof_conf_summary(&conf->cert, pconf));
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, sp, CCLOGNO(00008) "%s: certificates: %s",
+                     cc_server_name(pconf, sp), cc_proof_conf_summary(&conf->cert, pconf));
     }
     return OK;
 }

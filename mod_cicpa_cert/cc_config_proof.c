@@ -14,16 +14,15 @@ static const char *load_keys(cc_proof_conf *conf, apr_pool_t *p)
     conf->keys = apr_array_make(p, 1 + conf->old_key_paths->nelts, sizeof(cc_sign_key *));
     APR_ARRAY_PUSH(conf->keys, cc_sign_key *) = conf->qr_key;
     for (int i = 0; i < conf->old_key_paths->nelts; i++) {
-        cc_sign_key *key = cc_sign_key_load(APR_ARRAY_IDX(conf->old_key_paths, i, const char *),
-                                            0, p, &err);
+        cc_sign_key *key = cc_sign_key_load(APR_ARRAY_IDX(conf->old_key_paths, i, const char *), 0, p, &err);
         if (key == NULL) {
             return apr_pstrcat(p, "CicpaCertQrOldKey ", err, NULL);
         }
         if (cc_proof_conf_key(conf, cc_sign_key_id(key)) != NULL) {
-            return apr_psprintf(p, "CicpaCertQrOldKey %s: key id %s is already in use (the same"
+            return apr_psprintf(p,
+                                "CicpaCertQrOldKey %s: key id %s is already in use (the same"
                                 " key twice, or a former key that is the current one)",
-                                APR_ARRAY_IDX(conf->old_key_paths, i, const char *),
-                                cc_sign_key_id(key));
+                                APR_ARRAY_IDX(conf->old_key_paths, i, const char *), cc_sign_key_id(key));
         }
         APR_ARRAY_PUSH(conf->keys, cc_sign_key *) = key;
     }

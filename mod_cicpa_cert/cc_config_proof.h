@@ -13,21 +13,21 @@
 #include "cc_rate.h"
 
 typedef struct cc_proof_conf {
-    const char *verify_url;          /* CicpaCertVerifyUrl: QR code base, ends with '/' */
-    const char *qr_key_path;         /* CicpaCertQrKey: current Ed25519 private key */
-    apr_array_header_t *old_key_paths;  /* CicpaCertQrOldKey: former public keys (const char *) */
-    const char *signing_cert_path;   /* CicpaCertSigningCert: PEM, signer first, then chain */
-    const char *signing_key_path;    /* CicpaCertSigningKey: its private key */
-    apr_hash_t *seal_paths;          /* CicpaCertSeal: institute code -> PNG path */
-    int validity_days;               /* CicpaCertValidityDays: 0 = no end */
-    int verify_rate;                 /* CicpaCertVerifyRate: checks a minute per address */
-    int verify_photo;                /* CicpaCertVerifyPhoto: the page shows the photo */
+    const char *verify_url;            /* CicpaCertVerifyUrl: QR code base, ends with '/' */
+    const char *qr_key_path;           /* CicpaCertQrKey: current Ed25519 private key */
+    apr_array_header_t *old_key_paths; /* CicpaCertQrOldKey: former public keys (const char *) */
+    const char *signing_cert_path;     /* CicpaCertSigningCert: PEM, signer first, then chain */
+    const char *signing_key_path;      /* CicpaCertSigningKey: its private key */
+    apr_hash_t *seal_paths;            /* CicpaCertSeal: institute code -> PNG path */
+    int validity_days;                 /* CicpaCertValidityDays: 0 = no end */
+    int verify_rate;                   /* CicpaCertVerifyRate: checks a minute per address */
+    int verify_photo;                  /* CicpaCertVerifyPhoto: the page shows the photo */
     /* Loaded by cc_proof_conf_load. */
-    cc_sign_key *qr_key;             /* signs the QR claims */
-    apr_array_header_t *keys;        /* cc_sign_key *: qr_key, then the former ones */
-    cc_pdf_signer *signer;           /* signs the PDF */
-    apr_hash_t *seals;               /* institute code -> cc_cert_image * */
-    cc_rate *rate;                   /* limits the verification page (made per start) */
+    cc_sign_key *qr_key;      /* signs the QR claims */
+    apr_array_header_t *keys; /* cc_sign_key *: qr_key, then the former ones */
+    cc_pdf_signer *signer;    /* signs the PDF */
+    apr_hash_t *seals;        /* institute code -> cc_cert_image * */
+    cc_rate *rate;            /* limits the verification page (made per start) */
 } cc_proof_conf;
 
 /* Loads the keys, the signer and the seals of conf's paths into p (the

@@ -17,7 +17,8 @@ static const cc_slot *slot_of(cmd_parms *cmd)
 
 static void *field_of(cmd_parms *cmd)
 {
-    return (char *)ap_get_module_config(cmd->server->module_config, &cicpa_cert_module) + slot_of(cmd)->offset;
+    return (char *)ap_get_module_config(cmd->server->module_config, &cicpa_cert_module)
+           + slot_of(cmd)->offset;
 }
 
 static const char *store_text(cmd_parms *cmd, const char *value)
@@ -85,13 +86,15 @@ static const char *url_problem(cmd_parms *cmd, const char *arg, apr_uri_t *uri)
     apr_size_t n = strlen(scheme);
     if (apr_uri_parse(cmd->pool, arg, uri) != APR_SUCCESS || uri->scheme == NULL
         || strncasecmp(uri->scheme, scheme, n) != 0
-        || (uri->scheme[n] != '\0' && strcasecmp(uri->scheme + n, "s") != 0)
-        || uri->hostname == NULL || *uri->hostname == '\0') {
+        || (uri->scheme[n] != '\0' && strcasecmp(uri->scheme + n, "s") != 0) || uri->hostname == NULL
+        || *uri->hostname == '\0') {
         return refuse(cmd, apr_psprintf(cmd->pool, "a %s:// or %ss:// URL with a host", scheme, scheme), arg);
     }
     if (uri->user != NULL || uri->password != NULL) {
-        return apr_psprintf(cmd->pool, "%s: put no credentials in the URL (they have directives"
-                            " of their own; error messages may quote a URL)", cmd->directive->directive);
+        return apr_psprintf(cmd->pool,
+                            "%s: put no credentials in the URL (they have directives"
+                            " of their own; error messages may quote a URL)",
+                            cmd->directive->directive);
     }
     return NULL;
 }
@@ -122,8 +125,10 @@ const char *cc_set_base_url(cmd_parms *cmd, void *dc, const char *arg)
         return err;
     }
     if (uri.query != NULL || uri.fragment != NULL || n == 0 || arg[n - 1] != '/') {
-        return apr_psprintf(cmd->pool, "%s takes an http(s) URL ending with '/' (the certificate id"
-                            " follows it), not '%s'", cmd->directive->directive, arg);
+        return apr_psprintf(cmd->pool,
+                            "%s takes an http(s) URL ending with '/' (the certificate id"
+                            " follows it), not '%s'",
+                            cmd->directive->directive, arg);
     }
     return store_text(cmd, arg);
 }
@@ -163,7 +168,7 @@ const char *cc_set_secret(cmd_parms *cmd, void *dc, const char *arg)
     }
     if (strlen(secret) < (apr_size_t)least) {
         return least > 1 ? apr_psprintf(cmd->pool, "%s must be at least %d characters long",
-                                         cmd->directive->directive, least)
+                                        cmd->directive->directive, least)
                          : apr_psprintf(cmd->pool, "%s must not be empty", cmd->directive->directive);
     }
     return store_text(cmd, secret);
@@ -194,7 +199,8 @@ const char *cc_set_seal(cmd_parms *cmd, void *dc, const char *code, const char *
     apr_hash_t *seals = *(apr_hash_t **)field_of(cmd);
     const char *full = ap_server_root_relative(cmd->pool, path);
     if (strlen(code) != 2 || !apr_isdigit(code[0]) || !apr_isdigit(code[1]) || full == NULL) {
-        return apr_psprintf(cmd->pool, "%s takes a two-digit institute code ('00' national,"
+        return apr_psprintf(cmd->pool,
+                            "%s takes a two-digit institute code ('00' national,"
                             " '11' Beijing, ...) and a PNG file, not '%s'",
                             cmd->directive->directive, code);
     }

@@ -24,7 +24,8 @@ ap_dbd_t *cc_db_acquire(request_rec *r)
     APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     ap_dbd_t *dbd = acquire(r);
     if (dbd == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "no database connection (check DBDriver/DBDParams)");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      CCLOGNO(00009) "no database connection (check DBDriver/DBDParams)");
         return NULL;
     }
     cc_db_refresh(r, dbd);
@@ -45,13 +46,13 @@ static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd, const char *
 {
     apr_dbd_prepared_t *stmt = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
     if (stmt == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "statement %s is not prepared", label);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00010) "statement %s is not prepared", label);
     }
     return stmt;
 }
 
-apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label,
-                                 int nargs, const char **args)
+apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+                                 const char **args)
 {
     apr_dbd_prepared_t *stmt = statement(r, dbd, label);
     apr_dbd_results_t *res = NULL;
@@ -64,7 +65,7 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
      * would cost 100 ms and tell itself apart by its time. */
     int rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, nargs, args);
     if (rv != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "query %s failed: %s", label,
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00011) "query %s failed: %s", label,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
         heal_outside_transaction(r, dbd);
         return NULL;
@@ -72,8 +73,8 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
     return cc_sql_rows(dbd->driver, res, r->pool);
 }
 
-cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
-                            const char **args, unsigned char **jpeg, apr_size_t *len)
+cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, const char **args,
+                            unsigned char **jpeg, apr_size_t *len)
 {
     apr_array_header_t *rows = cc_db_select(r, dbd, label, nargs, args);
     if (rows == NULL) {
@@ -98,7 +99,7 @@ int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, cons
     }
     int rv = apr_dbd_pquery(dbd->driver, r->pool, dbd->handle, &nrows, stmt, nargs, args);
     if (rv != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "statement %s failed: %s", label,
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00012) "statement %s failed: %s", label,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
         heal_outside_transaction(r, dbd);
         return -1;
@@ -111,7 +112,7 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
     apr_dbd_transaction_t *trans = NULL;
     int rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &trans);
     if (rv != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "cannot start a transaction: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00013) "cannot start a transaction: %s",
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
         /* apr-util's sqlite3 driver attaches trans to the pooled connection
          * even when BEGIN fails: end it, or the connection keeps a pointer
@@ -129,7 +130,7 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
     }
     rv = apr_dbd_transaction_end(dbd->driver, r->pool, trans);
     if (rv != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "transaction end failed: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00014) "transaction end failed: %s",
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
     }
     if (rv != 0 || failed) {

@@ -6,7 +6,6 @@
 #include "cc_result.h"
 #include "cc_statement.h"
 
-
 /* Registers every statement of tables (a NULL-ended list of statement
  * tables, cc_statement.h: the services' own, see service/cc_services.h) with mod_dbd for server s; must run before mod_dbd's
  * post_config, which prepares them. */
@@ -22,20 +21,19 @@ ap_dbd_t *cc_db_acquire(request_rec *r);
 /* Runs the SELECT labelled label with nargs string arguments. Returns the
  * rows, each a const char ** of the statement's columns (NULL for SQL NULL),
  * or NULL on a database error (logged without the arguments). */
-apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label,
-                                 int nargs, const char **args);
+apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
+                                 const char **args);
 
 /* Runs the SELECT labelled label whose first column is a base64 JPEG (how
  * photos are stored). Returns CC_DONE with the decoded bytes, CC_NOT_FOUND
  * when there is no row, or CC_DB_UNAVAILABLE on a database error or a value
  * that is not base64. */
-cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs,
-                      const char **args, unsigned char **jpeg, apr_size_t *len);
+cc_result cc_db_select_jpeg(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, const char **args,
+                            unsigned char **jpeg, apr_size_t *len);
 
 /* Runs the INSERT/UPDATE/DELETE labelled label. Returns the number of rows
  * changed, or -1 on a database error (logged without the arguments). */
-int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label,
-               int nargs, const char **args);
+int cc_db_exec(request_rec *r, ap_dbd_t *dbd, const char *label, int nargs, const char **args);
 
 /* Runs work(r, dbd, arg) inside one transaction: committed when it returns
  * 0, rolled back otherwise (or when the commit fails). Returns 0 when
@@ -49,13 +47,12 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
 #define CC_DB_NARGS(...) ((int)(sizeof(CC_DB_ARGS(__VA_ARGS__)) / sizeof(const char *)))
 
 /* cc_db_exec / cc_db_select / cc_db_select_jpeg with the arguments listed. */
-#define CC_DB_EXEC(r, dbd, label, ...) \
+#define CC_DB_EXEC(r, dbd, label, ...)                                                                       \
     cc_db_exec((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__))
-#define CC_DB_SELECT(r, dbd, label, ...) \
+#define CC_DB_SELECT(r, dbd, label, ...)                                                                     \
     cc_db_select((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__))
-#define CC_DB_SELECT_JPEG(r, dbd, label, jpeg, len, ...) \
-    cc_db_select_jpeg((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__), \
-                      (jpeg), (len))
+#define CC_DB_SELECT_JPEG(r, dbd, label, jpeg, len, ...)                                                     \
+    cc_db_select_jpeg((r), (dbd), (label), CC_DB_NARGS(__VA_ARGS__), CC_DB_ARGS(__VA_ARGS__), (jpeg), (len))
 
 /* After a failed statement or transaction on dbd: replaces dbd's handle
  * with a fresh one when the database can be opened again (a connection that

@@ -40,7 +40,8 @@ static int prepare_all(request_rec *r, ap_dbd_t *dbd, apr_dbd_t *handle, const d
 {
     for (int i = 0; i < cfg->init_queries->nelts; i++) {
         int nrows = 0;
-        if (apr_dbd_query(dbd->driver, handle, &nrows, APR_ARRAY_IDX(cfg->init_queries, i, const char *)) != 0) {
+        if (apr_dbd_query(dbd->driver, handle, &nrows, APR_ARRAY_IDX(cfg->init_queries, i, const char *))
+            != 0) {
             return -1;
         }
     }
@@ -63,14 +64,18 @@ static int reopen(request_rec *r, ap_dbd_t *dbd, const dbd_cfg_t *cfg)
     apr_dbd_t *fresh = NULL;
     /* The fresh handle lives in the connection's pool, as the old one does. */
     if (apr_dbd_open_ex(dbd->driver, dbd->pool, cfg->params, &fresh, &err) != APR_SUCCESS || fresh == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "database connection failed and cannot be"
-                      " reopened yet: %s", err ? err : "unknown error");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      CCLOGNO(00015) "database connection failed and cannot be"
+                                     " reopened yet: %s",
+                      err ? err : "unknown error");
         return -1;
     }
     apr_hash_t *prepared = apr_hash_make(dbd->pool);
     if (prepare_all(r, dbd, fresh, cfg, prepared) != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "database connection reopened but its"
-                      " statements could not be prepared: %s", apr_dbd_error(dbd->driver, fresh, 0));
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      CCLOGNO(00016) "database connection reopened but its"
+                                     " statements could not be prepared: %s",
+                      apr_dbd_error(dbd->driver, fresh, 0));
         apr_dbd_close(dbd->driver, fresh);
         return -1;
     }
@@ -100,8 +105,10 @@ void cc_db_heal(request_rec *r, ap_dbd_t *dbd)
     apr_table_setn(r->notes, HEALED_NOTE, "1");
     if (reopen(r, dbd, cfg) == 0) {
         *generation_of(dbd) = apr_atomic_inc32(&generation) + 1;
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "database connection failed: replaced it"
-                      " with a fresh one, and the child's other connections follow as they are used");
+        ap_log_rerror(
+            APLOG_MARK, APLOG_WARNING, 0, r,
+            CCLOGNO(00017) "database connection failed: replaced it"
+                           " with a fresh one, and the child's other connections follow as they are used");
     }
 }
 

@@ -6,12 +6,12 @@
 #define MAX_ANSWER 16384
 
 typedef struct answer {
-    char *data;          /* received bytes */
-    apr_size_t len;      /* how many */
-    int overflow;        /* the provider sent more than MAX_ANSWER */
-    const char *timestamp;  /* its X-Cicpa-Timestamp header */
-    const char *signature;  /* its X-Cicpa-Signature header */
-    apr_pool_t *pool;    /* where header values are copied */
+    char *data;            /* received bytes */
+    apr_size_t len;        /* how many */
+    int overflow;          /* the provider sent more than MAX_ANSWER */
+    const char *timestamp; /* its X-Cicpa-Timestamp header */
+    const char *signature; /* its X-Cicpa-Signature header */
+    apr_pool_t *pool;      /* where header values are copied */
 } answer;
 
 static apr_status_t curl_cleanup(void *data)
@@ -76,7 +76,8 @@ static struct curl_slist *signed_headers(const cc_photo_conf *conf, const char *
     h = curl_slist_append(h, "Expect:");
     h = curl_slist_append(h, apr_pstrcat(p, CC_FACE_HEADER_TIMESTAMP ": ", ts, NULL));
     h = curl_slist_append(h, apr_pstrcat(p, CC_FACE_HEADER_SIGNATURE ": ",
-        cc_face_signature(conf->verifier_key, ts, body, strlen(body), p), NULL));
+                                         cc_face_signature(conf->verifier_key, ts, body, strlen(body), p),
+                                         NULL));
     return h;
 }
 
@@ -107,7 +108,7 @@ static long post_once(request_rec *r, const cc_photo_conf *conf, const char *bod
     if (rc == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     } else {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "face verifier unreachable: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, CCLOGNO(00018) "face verifier unreachable: %s",
                       curl_easy_strerror(rc));
     }
     curl_slist_free_all(headers);
@@ -122,39 +123,40 @@ static cc_face_response service_error(const cc_face_request *req)
 }
 
 /* The provider's answer, believed only when signed and about this request. */
-static cc_face_response read_answer(request_rec *r, const cc_photo_conf *conf,
-                                    const cc_face_request *req, const answer *a)
+static cc_face_response read_answer(request_rec *r, const cc_photo_conf *conf, const cc_face_request *req,
+                                    const answer *a)
 {
     cc_face_response resp;
     const char *err = NULL;
-    if (!cc_face_signature_ok(conf->verifier_key, a->timestamp, a->signature, a->data, a->len,
-                              apr_time_now(), 300, r->pool)) {
+    if (!cc_face_signature_ok(conf->verifier_key, a->timestamp, a->signature, a->data, a->len, apr_time_now(),
+                              300, r->pool)) {
         err = "answer not signed with the shared key";
     } else if (cc_face_response_parse(a->data, a->len, r->pool, &resp, &err) == APR_SUCCESS
                && strcmp(resp.request_id, req->request_id) != 0) {
         err = "answer is for another request";
     }
     if (err != NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "face verifier answer refused (%s), request %s",
-                      err, req->request_id);
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      CCLOGNO(00019) "face verifier answer refused (%s), request %s", err, req->request_id);
         return service_error(req);
     }
     return resp;
 }
 
-cc_face_response cc_face_verify(request_rec *r, const cc_photo_conf *conf,
-                                const cc_face_request *req)
+cc_face_response cc_face_verify(request_rec *r, const cc_photo_conf *conf, const cc_face_request *req)
 {
     if (conf->verifier_url == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "no CicpaCertFaceVerifierUrl: cannot compare");
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      CCLOGNO(00020) "no CicpaCertFaceVerifierUrl: cannot compare");
         return service_error(req);
     }
     const char *body = cc_face_request_json(req, r->pool);
     answer a = { apr_palloc(r->pool, MAX_ANSWER), 0, 0, NULL, NULL, r->pool };
     for (int attempt = 1; attempt <= conf->verifier_tries; attempt++) {
         long status = post_once(r, conf, body, &a);
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "face verifier try %d of request %s: HTTP %ld",
-                      attempt, req->request_id, status);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      CCLOGNO(00021) "face verifier try %d of request %s: HTTP %ld", attempt, req->request_id,
+                      status);
         if (status == 200) {
             return read_answer(r, conf, req, &a);
         }
@@ -162,7 +164,7 @@ cc_face_response cc_face_verify(request_rec *r, const cc_photo_conf *conf,
             break; /* the provider refused the request itself: trying again won't help */
         }
     }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "face verifier gave no answer for request %s",
-                  req->request_id);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  CCLOGNO(00022) "face verifier gave no answer for request %s", req->request_id);
     return service_error(req);
 }

@@ -14,7 +14,6 @@ void cc_face_client_global_init(apr_pool_t *pconf);
  * well-formed answer to this request comes back as CC_FACE_SERVICE_ERROR
  * (logged without personal data), so only a real definitive answer can
  * consume an attempt. */
-cc_face_response cc_face_verify(request_rec *r, const cc_photo_conf *conf,
-                                const cc_face_request *req);
+cc_face_response cc_face_verify(request_rec *r, const cc_photo_conf *conf, const cc_face_request *req);
 
 #endif

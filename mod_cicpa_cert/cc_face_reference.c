@@ -69,12 +69,12 @@ static int read_signed_request(request_rec *r, const char *key, cc_face_request 
         return status;
     }
     if (!cc_face_signature_ok(key, apr_table_get(r->headers_in, CC_FACE_HEADER_TIMESTAMP),
-                              apr_table_get(r->headers_in, CC_FACE_HEADER_SIGNATURE),
-                              (const char *)body, len, apr_time_now(), MAX_SKEW, r->pool)) {
+                              apr_table_get(r->headers_in, CC_FACE_HEADER_SIGNATURE), (const char *)body, len,
+                              apr_time_now(), MAX_SKEW, r->pool)) {
         return HTTP_UNAUTHORIZED;
     }
     if (cc_face_request_parse((const char *)body, len, r->pool, req, &err) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "reference provider: %s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CCLOGNO(00023) "reference provider: %s", err);
         return HTTP_BAD_REQUEST;
     }
     return OK;
@@ -92,7 +92,8 @@ int cc_face_reference_handler(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
     }
     if (conf->reference_key == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s needs CicpaCertFaceReferenceKey", CC_FACE_REFERENCE_HANDLER);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00024) "%s needs CicpaCertFaceReferenceKey",
+                      CC_FACE_REFERENCE_HANDLER);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     int status = read_signed_request(r, conf->reference_key, &req);
@@ -104,7 +105,7 @@ int cc_face_reference_handler(request_rec *r)
         return HTTP_SERVICE_UNAVAILABLE;
     }
     cc_face_response resp = compare(r, dbd, conf, &req);
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "reference comparison %s: %s (%d)", req.request_id,
-                  cc_face_result_name(resp.result), resp.score);
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CCLOGNO(00025) "reference comparison %s: %s (%d)",
+                  req.request_id, cc_face_result_name(resp.result), resp.score);
     return send_signed(r, conf->reference_key, &resp);
 }

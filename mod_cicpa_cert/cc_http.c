@@ -25,8 +25,7 @@ int cc_send_json(request_rec *r, int status, json_t *obj)
     return OK;
 }
 
-int cc_send_error_with(request_rec *r, int status, const char *code,
-                       const char *message, json_t *extra)
+int cc_send_error_with(request_rec *r, int status, const char *code, const char *message, json_t *extra)
 {
     json_t *error = json_pack("{s:s, s:s}", "code", code, "message", message);
     if (extra != NULL) {
@@ -44,8 +43,7 @@ int cc_send_error(request_rec *r, int status, const char *code, const char *mess
     return cc_send_error_with(r, status, code, message, NULL);
 }
 
-int cc_send_jpeg(request_rec *r, const unsigned char *jpeg, apr_size_t len,
-                 const char *cache_control)
+int cc_send_jpeg(request_rec *r, const unsigned char *jpeg, apr_size_t len, const char *cache_control)
 {
     ap_set_content_type(r, "image/jpeg");
     apr_table_setn(r->headers_out, "Cache-Control", cache_control);
@@ -61,8 +59,7 @@ static int declared_length_too_large(request_rec *r, apr_size_t limit)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     apr_off_t declared = 0;
-    return cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS
-           && declared > (apr_off_t)limit;
+    return cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS && declared > (apr_off_t)limit;
 }
 
 int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data, apr_size_t *len)
@@ -75,13 +72,12 @@ int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data, a
     apr_size_t total = 0;
     int seen_eos = 0;
     while (!seen_eos) {
-        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
-                                         APR_BLOCK_READ, HUGE_STRING_LEN);
+        apr_status_t rv =
+            ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, HUGE_STRING_LEN);
         if (rv != APR_SUCCESS) {
             return rv == AP_FILTER_ERROR ? HTTP_BAD_REQUEST : ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
         }
-        for (apr_bucket *b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
-             b = APR_BUCKET_NEXT(b)) {
+        for (apr_bucket *b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
             const char *chunk;
             apr_size_t n;
             if (APR_BUCKET_IS_EOS(b)) {
@@ -108,8 +104,7 @@ int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data, a
 int cc_request_has_body(request_rec *r)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    return apr_table_get(r->headers_in, "Transfer-Encoding") != NULL
-           || (cl != NULL && strcmp(cl, "0") != 0);
+    return apr_table_get(r->headers_in, "Transfer-Encoding") != NULL || (cl != NULL && strcmp(cl, "0") != 0);
 }
 
 int cc_media_type_is(request_rec *r, const char *type)
@@ -124,13 +119,14 @@ static int json_object_to_table(json_t *obj, apr_pool_t *p, apr_table_t *out)
 {
     const char *key;
     json_t *value;
-    json_object_foreach(obj, key, value) {
+    json_object_foreach(obj, key, value)
+    {
         if (json_is_string(value)) {
             apr_table_set(out, key, json_string_value(value));
         } else if (json_is_integer(value)) {
             /* APR's formatter has no %lld (JSON_INTEGER_FORMAT). */
-            apr_table_set(out, key, apr_psprintf(p, "%" APR_INT64_T_FMT,
-                                                 (apr_int64_t)json_integer_value(value)));
+            apr_table_set(out, key,
+                          apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(value)));
         } else if (json_is_boolean(value)) {
             apr_table_set(out, key, json_is_true(value) ? "1" : "0");
         } else if (json_is_null(value)) {
@@ -142,8 +138,7 @@ static int json_object_to_table(json_t *obj, apr_pool_t *p, apr_table_t *out)
     return 1;
 }
 
-static int parse_json_params(request_rec *r, const unsigned char *body, apr_size_t len,
-                             apr_table_t *params)
+static int parse_json_params(request_rec *r, const unsigned char *body, apr_size_t len, apr_table_t *params)
 {
     json_error_t jerr;
     json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -172,14 +167,14 @@ cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
         *params = apr_table_make(r->pool, 8);
         return parse_json_params(r, body, len, *params) ? CC_DONE : CC_MALFORMED_JSON;
     }
-    return cc_form_parse((const char *)body, len, r->pool, params) == APR_SUCCESS ? CC_DONE : CC_MALFORMED_FORM;
+    return cc_form_parse((const char *)body, len, r->pool, params) == APR_SUCCESS ? CC_DONE
+                                                                                  : CC_MALFORMED_FORM;
 }
 
 apr_table_t *cc_query_params(request_rec *r)
 {
     apr_table_t *params = NULL;
-    if (r->args == NULL
-        || cc_form_parse(r->args, strlen(r->args), r->pool, &params) != APR_SUCCESS) {
+    if (r->args == NULL || cc_form_parse(r->args, strlen(r->args), r->pool, &params) != APR_SUCCESS) {
         return apr_table_make(r->pool, 1);
     }
     return params;

@@ -15,17 +15,14 @@ int cc_send_json(request_rec *r, int status, json_t *obj);
 int cc_send_error(request_rec *r, int status, const char *code, const char *message);
 
 /* As cc_send_error, with extra members merged into the error object. */
-int cc_send_error_with(request_rec *r, int status, const char *code,
-                       const char *message, json_t *extra);
+int cc_send_error_with(request_rec *r, int status, const char *code, const char *message, json_t *extra);
 
 /* Sends a JPEG body with the given Cache-Control; returns OK. */
-int cc_send_jpeg(request_rec *r, const unsigned char *jpeg, apr_size_t len,
-                 const char *cache_control);
+int cc_send_jpeg(request_rec *r, const unsigned char *jpeg, apr_size_t len, const char *cache_control);
 
 /* Reads the whole request body, refusing it while reading once it exceeds
  * limit. Returns OK, or an HTTP status (413, 400) with nothing sent yet. */
-int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data,
-                 apr_size_t *len);
+int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data, apr_size_t *len);
 
 /* Reads JSON-object or form-urlencoded parameters (string values) from the
  * body into *params; no body at all gives no parameters. Returns CC_DONE,

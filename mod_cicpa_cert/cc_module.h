@@ -21,4 +21,10 @@ extern module AP_MODULE_DECLARE_DATA cicpa_cert_module;
 APLOG_USE_MODULE(cicpa_cert);
 #endif
 
+/* A stable number for each message the module logs, as httpd's APLOGNO
+ * numbers its own (AHnnnnn): "CC00042: ..." can be searched for in the code
+ * and the docs. scripts/logno gives new messages theirs and checks that each
+ * number is used once. */
+#define CCLOGNO(n) "CC" #n ": "
+
 #endif

@@ -8,12 +8,12 @@
 
 /* What applies to one <VirtualHost> (or, under the key "", to every server). */
 typedef struct scope {
-    const char *handler;  /* the first cicpa-cert-* handler mounted, or NULL */
-    int tls;              /* SSLEngine on */
+    const char *handler; /* the first cicpa-cert-* handler mounted, or NULL */
+    int tls;             /* SSLEngine on */
 } scope;
 
 struct cc_mounts {
-    apr_hash_t *scopes;   /* "FILE:LINE" of a <VirtualHost>, or "" -> scope */
+    apr_hash_t *scopes; /* "FILE:LINE" of a <VirtualHost>, or "" -> scope */
     apr_pool_t *pool;
 };
 

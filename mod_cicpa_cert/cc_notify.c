@@ -8,10 +8,10 @@
 #include "cc_outbox.h"
 #include "cc_sms.h"
 
-#define CONNECT_TIMEOUT 5L     /* seconds to connect */
-#define TRY_TIMEOUT 10L        /* seconds a whole try may take */
-#define TRIES 3                /* on connection errors, timeouts, 4xx SMTP and 5xx/429 HTTP */
-#define FIRST_PAUSE apr_time_from_msec(250)   /* before the second try; doubled after */
+#define CONNECT_TIMEOUT 5L                  /* seconds to connect */
+#define TRY_TIMEOUT 10L                     /* seconds a whole try may take */
+#define TRIES 3                             /* on connection errors, timeouts, 4xx SMTP and 5xx/429 HTTP */
+#define FIRST_PAUSE apr_time_from_msec(250) /* before the second try; doubled after */
 #define MESSAGE_ID_BYTES 18
 
 /* libcurl's global state is set up once per process, before the threads
@@ -38,8 +38,8 @@ static int worth_retrying(CURLcode rc, long status, int http)
 typedef void before_try_fn(request_rec *r, CURL *curl, void *arg);
 
 /* Runs the transfer up to TRIES times. what names it in the log. */
-static int perform(request_rec *r, CURL *curl, const char *what, int http,
-                   before_try_fn *before_try, void *arg)
+static int perform(request_rec *r, CURL *curl, const char *what, int http, before_try_fn *before_try,
+                   void *arg)
 {
     char error[CURL_ERROR_SIZE];
     CURLcode rc = CURLE_OK;
@@ -57,17 +57,18 @@ static int perform(request_rec *r, CURL *curl, const char *what, int http,
         status = 0;
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         if (rc == CURLE_OK && status < 300) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s accepted (status %ld, try %d)", what, status, tries);
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CCLOGNO(00026) "%s accepted (status %ld, try %d)",
+                          what, status, tries);
             return OK;
         }
         if (!worth_retrying(rc, status, http)) {
             break;
         }
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s: try %d failed: %s (status %ld)", what, tries,
-                      error[0] ? error : curl_easy_strerror(rc), status);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CCLOGNO(00027) "%s: try %d failed: %s (status %ld)", what,
+                      tries, error[0] ? error : curl_easy_strerror(rc), status);
     }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s failed after %d tries: %s (status %ld)", what, tries,
-                  error[0] ? error : curl_easy_strerror(rc), status);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00028) "%s failed after %d tries: %s (status %ld)",
+                  what, tries, error[0] ? error : curl_easy_strerror(rc), status);
     return HTTP_SERVICE_UNAVAILABLE;
 }
 
@@ -83,7 +84,7 @@ static CURL *easy(const char *url, const char *protocols)
     if (curl != NULL) {
         curl_easy_setopt(curl, CURLOPT_URL, url);
         curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  /* threads: no SIGALRM */
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM */
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT, TRY_TIMEOUT);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
@@ -92,16 +93,17 @@ static CURL *easy(const char *url, const char *protocols)
 }
 
 /* A file:// URL (demos): the message goes into that folder, not out. */
-static int to_outbox(request_rec *r, const char *url, const char *suffix, const char *data,
-                     const char *what)
+static int to_outbox(request_rec *r, const char *url, const char *suffix, const char *data, const char *what)
 {
     const char *name = NULL;
     apr_status_t rv = data ? cc_outbox_write(url, suffix, data, strlen(data), r->pool, &name) : APR_EINVAL;
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "%s not written to the outbox %s", what, url);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CCLOGNO(00029) "%s not written to the outbox %s", what,
+                      url);
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s written to the outbox %s as %s", what, url, name);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CCLOGNO(00030) "%s written to the outbox %s as %s", what, url,
+                  name);
     return OK;
 }
 
@@ -131,8 +133,7 @@ static const char *message_text(request_rec *r, const cc_server_conf *conf, cons
                                 const char *subject, const char *text)
 {
     const char *id = cc_random_token(MESSAGE_ID_BYTES, r->pool);
-    cc_mail mail = { conf->mail_from, conf->cert_style.issuer, address, subject, text,
-                     apr_time_now(), id };
+    cc_mail mail = { conf->mail_from, conf->cert_style.issuer, address, subject, text, apr_time_now(), id };
     return id ? cc_mail_message(&mail, r->pool) : NULL;
 }
 
@@ -146,7 +147,7 @@ int cc_notify_mail(request_rec *r, const char *address, const char *subject, con
     }
     CURL *curl = up.data ? easy(conf->smtp_url, "smtp,smtps") : NULL;
     if (curl == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s not sent: %s", what,
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00031) "%s not sent: %s", what,
                       up.data ? "libcurl failed" : "not a usable address");
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -173,9 +174,9 @@ int cc_notify_mail(request_rec *r, const char *address, const char *subject, con
 /* ---- SMS */
 
 typedef struct sms_request {
-    const char *key;                /* CicpaCertSmsKey */
-    const char *body;               /* the same on every try */
-    struct curl_slist *headers;     /* signed anew for every try */
+    const char *key;            /* CicpaCertSmsKey */
+    const char *body;           /* the same on every try */
+    struct curl_slist *headers; /* signed anew for every try */
 } sms_request;
 
 static void sign(request_rec *r, CURL *curl, void *arg)
@@ -184,15 +185,15 @@ static void sign(request_rec *r, CURL *curl, void *arg)
     const char *timestamp = apr_psprintf(r->pool, "%" APR_TIME_T_FMT, apr_time_sec(apr_time_now()));
     curl_slist_free_all(req->headers);
     req->headers = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
-    req->headers = curl_slist_append(req->headers, apr_pstrcat(r->pool, CC_SMS_TIMESTAMP_HEADER ": ",
-                                                               timestamp, NULL));
-    req->headers = curl_slist_append(req->headers, apr_pstrcat(r->pool, CC_SMS_SIGNATURE_HEADER ": ",
-        cc_sms_signature(req->key, timestamp, req->body, r->pool), NULL));
+    req->headers =
+        curl_slist_append(req->headers, apr_pstrcat(r->pool, CC_SMS_TIMESTAMP_HEADER ": ", timestamp, NULL));
+    req->headers = curl_slist_append(
+        req->headers, apr_pstrcat(r->pool, CC_SMS_SIGNATURE_HEADER ": ",
+                                  cc_sms_signature(req->key, timestamp, req->body, r->pool), NULL));
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, req->headers);
 }
 
-int cc_notify_sms(request_rec *r, const char *mobile, const char *code, int minutes,
-                  const char *text)
+int cc_notify_sms(request_rec *r, const char *mobile, const char *code, int minutes, const char *text)
 {
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     const char *what = apr_pstrcat(r->pool, "SMS to ", cc_sms_mask_mobile(mobile, r->pool), NULL);
@@ -204,7 +205,7 @@ int cc_notify_sms(request_rec *r, const char *mobile, const char *code, int minu
     }
     CURL *curl = req.body ? easy(conf->sms_url, "http,https") : NULL;
     if (curl == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s not sent: request not built", what);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00032) "%s not sent: request not built", what);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body);

@@ -16,7 +16,6 @@ int cc_notify_mail(request_rec *r, const char *address, const char *subject, con
 /* Asks the SMS gateway to send code (valid for minutes) to mobile, with
  * text as the message. OK when the gateway answered 2xx; otherwise logs why
  * and returns HTTP_SERVICE_UNAVAILABLE. */
-int cc_notify_sms(request_rec *r, const char *mobile, const char *code, int minutes,
-                  const char *text);
+int cc_notify_sms(request_rec *r, const char *mobile, const char *code, int minutes, const char *text);
 
 #endif

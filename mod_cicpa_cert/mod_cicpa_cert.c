@@ -11,8 +11,7 @@
 #include "cc_services.h"
 #include "cc_verify.h"
 
-static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                          server_rec *s)
+static int cc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     int used = 0;
     for (server_rec *sp = s; sp; sp = sp->next) {
@@ -46,10 +45,10 @@ static void cc_register_hooks(apr_pool_t *p)
 
 AP_DECLARE_MODULE(cicpa_cert) = {
     STANDARD20_MODULE_STUFF,
-    NULL,                    /* per-directory config: none */
-    NULL,                    /* merge per-directory */
-    cc_server_conf_create,   /* per-server config */
-    cc_server_conf_merge,    /* merge per-server */
-    cc_directives,           /* directives */
-    cc_register_hooks        /* hooks */
+    NULL,                  /* per-directory config: none */
+    NULL,                  /* merge per-directory */
+    cc_server_conf_create, /* per-server config */
+    cc_server_conf_merge,  /* merge per-server */
+    cc_directives,         /* directives */
+    cc_register_hooks      /* hooks */
 };

@@ -13,8 +13,8 @@ int cmd_export_audit(admin_db *db, const char *since)
 {
     apr_time_exp_t t = { 0 };
     apr_time_t at = 0;
-    if (since != NULL && (strlen(since) != 10
-            || sscanf(since, "%4d-%2d-%2d", &t.tm_year, &t.tm_mon, &t.tm_mday) != 3
+    if (since != NULL
+        && (strlen(since) != 10 || sscanf(since, "%4d-%2d-%2d", &t.tm_year, &t.tm_mon, &t.tm_mday) != 3
             || t.tm_mon < 1 || t.tm_mon > 12 || t.tm_mday < 1 || t.tm_mday > 31)) {
         return fail("export-audit", "--since takes a date YYYY-MM-DD");
     }
@@ -24,8 +24,9 @@ int cmd_export_audit(admin_db *db, const char *since)
         apr_time_exp_gmt_get(&at, &t);
     }
     const char *args[] = { apr_psprintf(db->pool, "%" APR_INT64_T_FMT, (apr_int64_t)apr_time_sec(at)) };
-    apr_array_header_t *rows = select_rows(db, "SELECT id, at, actor, member_no, action, detail, client_ip"
-                                               " FROM audit_log WHERE at >= CAST(%s AS BIGINT) ORDER BY id",
+    apr_array_header_t *rows = select_rows(db,
+                                           "SELECT id, at, actor, member_no, action, detail, client_ip"
+                                           " FROM audit_log WHERE at >= CAST(%s AS BIGINT) ORDER BY id",
                                            1, args);
     if (rows == NULL) {
         return 1;

@@ -12,12 +12,12 @@
 
 /* A staff decision on a certificate, named by its identifier or serial. */
 typedef struct status_change {
-    const char *cert;        /* id or serial */
-    const char *to;          /* the new status */
-    const char *from[2];     /* the statuses it may have now */
-    const char *reason;      /* shown on the verification page ("" for none) */
-    const char *action;      /* audit_log action */
-    const char *done;        /* what to print */
+    const char *cert;    /* id or serial */
+    const char *to;      /* the new status */
+    const char *from[2]; /* the statuses it may have now */
+    const char *reason;  /* shown on the verification page ("" for none) */
+    const char *action;  /* audit_log action */
+    const char *done;    /* what to print */
 } status_change;
 
 static int change_status(admin_db *db, void *arg)
@@ -31,9 +31,13 @@ static int change_status(admin_db *db, void *arg)
     const char *update_args[] = { c->to, c->reason, now, c->cert, c->cert, c->from[0], c->from[1] };
     const char *lookup_args[] = { c->cert, c->cert };
     int nrows = 0;
-    if (prepare(db, "UPDATE certificates SET status = %s, status_reason = %s, status_at = CAST(%s AS BIGINT)"
-                    " WHERE (id = %s OR serial = %s) AND status IN (%s, %s)", &update) != 0
-        || prepare(db, "SELECT member_no, serial FROM certificates WHERE id = %s OR serial = %s", &lookup) != 0
+    if (prepare(db,
+                "UPDATE certificates SET status = %s, status_reason = %s, status_at = CAST(%s AS BIGINT)"
+                " WHERE (id = %s OR serial = %s) AND status IN (%s, %s)",
+                &update)
+            != 0
+        || prepare(db, "SELECT member_no, serial FROM certificates WHERE id = %s OR serial = %s", &lookup)
+               != 0
         || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &audit) != 0) {
         return 1;
     }
@@ -42,7 +46,8 @@ static int change_status(admin_db *db, void *arg)
     }
     if (nrows != 1) {
         const char *states = strcmp(c->from[0], c->from[1]) == 0
-            ? c->from[0] : apr_pstrcat(db->pool, c->from[0], " or ", c->from[1], NULL);
+                                 ? c->from[0]
+                                 : apr_pstrcat(db->pool, c->from[0], " or ", c->from[1], NULL);
         return fail(apr_psprintf(db->pool, "no %s certificate %s", states, c->cert), "nothing changed");
     }
     if (apr_dbd_pselect(db->driver, db->pool, db->handle, &res, lookup, 0, 2, lookup_args) != 0) {
@@ -53,8 +58,12 @@ static int change_status(admin_db *db, void *arg)
         serial = apr_pstrdup(db->pool, apr_dbd_get_entry(db->driver, row, 1));
     }
     const char *audit_args[] = {
-        now, ADMIN_ACTOR, member_no, c->action,
-        *c->reason ? apr_pstrcat(db->pool, serial, " ", c->reason, NULL) : serial, "",
+        now,
+        ADMIN_ACTOR,
+        member_no,
+        c->action,
+        *c->reason ? apr_pstrcat(db->pool, serial, " ", c->reason, NULL) : serial,
+        "",
     };
     if (run_prepared(db, audit, 6, audit_args) != 0) {
         return 1;
@@ -80,8 +89,9 @@ int cmd_suspend(admin_db *db, const char *cert)
 
 int cmd_reinstate(admin_db *db, const char *cert)
 {
-    status_change c = { cert, "valid", { "suspended", "suspended" }, "", "certificate_reinstated",
-                        "reinstated (valid again)" };
+    status_change c = {
+        cert, "valid", { "suspended", "suspended" }, "", "certificate_reinstated", "reinstated (valid again)"
+    };
     return db_in_transaction(db, change_status, &c);
 }
 
@@ -106,8 +116,8 @@ static apr_int64_t end_of_day(const char *date)
 
 /* Records the end of a member's annual registration ("none" clears it). */
 typedef struct registration {
-    const char *member_no;  /* whose */
-    apr_int64_t until;      /* last second of the registration; 0: none on file */
+    const char *member_no; /* whose */
+    apr_int64_t until;     /* last second of the registration; 0: none on file */
 } registration;
 
 /* The member's registration, and the end of a current certificate that
@@ -119,17 +129,23 @@ static int store_registration(admin_db *db, void *arg)
     const char *until = apr_psprintf(db->pool, "%" APR_INT64_T_FMT, reg->until);
     const char *member_args[] = { until, reg->member_no };
     const char *cert_args[] = { until, reg->member_no, until };
-    if (prepare(db, "UPDATE members SET registration_valid_until = CAST(%s AS BIGINT)"
-                    " WHERE member_no = %s", &member) != 0
+    if (prepare(db,
+                "UPDATE members SET registration_valid_until = CAST(%s AS BIGINT)"
+                " WHERE member_no = %s",
+                &member)
+            != 0
         || run_prepared(db, member, 2, member_args) != 0) {
         return 1;
     }
     if (reg->until == 0) {
         return 0;
     }
-    return prepare(db, "UPDATE certificates SET valid_until = CAST(%s AS BIGINT)"
-                       " WHERE member_no = %s AND status = 'valid'"
-                       " AND (valid_until = 0 OR valid_until > CAST(%s AS BIGINT))", &certs) != 0
+    return prepare(db,
+                   "UPDATE certificates SET valid_until = CAST(%s AS BIGINT)"
+                   " WHERE member_no = %s AND status = 'valid'"
+                   " AND (valid_until = 0 OR valid_until > CAST(%s AS BIGINT))",
+                   &certs)
+               != 0
            || exec_prepared(db, certs, 3, cert_args) != 0;
 }
 

@@ -38,8 +38,8 @@ int db_exec(admin_db *db, const char *sql)
 {
     int nrows = 0;
     if (apr_dbd_query(db->driver, db->handle, &nrows, sql) != 0) {
-        fprintf(stderr, "cicpa-admin: statement failed: %s\n%s\n",
-                apr_dbd_error(db->driver, db->handle, 0), sql);
+        fprintf(stderr, "cicpa-admin: statement failed: %s\n%s\n", apr_dbd_error(db->driver, db->handle, 0),
+                sql);
         return 1;
     }
     return 0;
@@ -107,8 +107,7 @@ int prepare(admin_db *db, const char *sql, apr_dbd_prepared_t **stmt)
     return 0;
 }
 
-int prepare_statement(admin_db *db, const cc_statement *table, const char *label,
-                      apr_dbd_prepared_t **stmt)
+int prepare_statement(admin_db *db, const cc_statement *table, const char *label, apr_dbd_prepared_t **stmt)
 {
     const char *sql = cc_statement_sql(table, label);
     return sql ? prepare(db, sql, stmt) : fail("no statement", label);

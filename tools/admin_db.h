@@ -45,8 +45,7 @@ int prepare(admin_db *db, const char *sql, apr_dbd_prepared_t **stmt);
 
 /* Prepares the module's statement label of a service's table (the one
  * definition both use) into *stmt; 0 or 1. */
-int prepare_statement(admin_db *db, const cc_statement *table, const char *label,
-                      apr_dbd_prepared_t **stmt);
+int prepare_statement(admin_db *db, const cc_statement *table, const char *label, apr_dbd_prepared_t **stmt);
 
 /* Runs a prepared statement that must change a row; 0 or 1. */
 int run_prepared(admin_db *db, apr_dbd_prepared_t *stmt, int nargs, const char **args);

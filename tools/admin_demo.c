@@ -35,11 +35,15 @@ static int store_photo(admin_db *db, void *arg)
     int nrows = 0;
     if (prepare_statement(db, cc_photo_statements, "cc_member_photo_delete", &del) != 0
         || prepare_statement(db, cc_photo_statements, "cc_member_photo_insert", &ins) != 0
-        || prepare(db, "UPDATE members SET photo_status = 'on_file', updated_at = CAST(%s AS BIGINT)"
-                       " WHERE member_no = %s", &status) != 0) {
+        || prepare(db,
+                   "UPDATE members SET photo_status = 'on_file', updated_at = CAST(%s AS BIGINT)"
+                   " WHERE member_no = %s",
+                   &status)
+               != 0) {
         return 1;
     }
-    if (apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, del, 1, (const char **)&job->member_no) != 0) {
+    if (apr_dbd_pquery(db->driver, db->pool, db->handle, &nrows, del, 1, (const char **)&job->member_no)
+        != 0) {
         return fail("cannot replace photo", apr_dbd_error(db->driver, db->handle, 0));
     }
     return run_prepared(db, status, 2, status_args) || run_prepared(db, ins, 4, ins_args);
@@ -101,10 +105,14 @@ static int store_reference_photo(admin_db *db, void *arg)
     if (jpeg == NULL) {
         return fail("cannot read photo", err);
     }
-    if (prepare(db, "SELECT value FROM member_fields WHERE member_no = %s AND field_key = 'id_number'", &lookup) != 0
+    if (prepare(db, "SELECT value FROM member_fields WHERE member_no = %s AND field_key = 'id_number'",
+                &lookup)
+            != 0
         || prepare(db, "DELETE FROM reference_photos WHERE id_number_sha256 = %s", &del) != 0
         || prepare(db, "INSERT INTO reference_photos (id_number_sha256, jpeg_b64) VALUES (%s, %s)", &ins) != 0
-        || apr_dbd_pselect(db->driver, db->pool, db->handle, &res, lookup, 0, 1, (const char **)&job->member_no) != 0) {
+        || apr_dbd_pselect(db->driver, db->pool, db->handle, &res, lookup, 0, 1,
+                           (const char **)&job->member_no)
+               != 0) {
         return fail("cannot look up the ID number of", job->member_no);
     }
     while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {

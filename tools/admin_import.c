@@ -34,22 +34,22 @@ typedef struct catalogue_field {
 typedef struct import_row {
     int line;
     const char *member_no, *user_type, *password_hash;
-    const char **values;       /* per column ("" clears the field) */
-    const char *photo_b64;     /* the member's photo from PHOTO_DIR, or NULL */
+    const char **values;   /* per column ("" clears the field) */
+    const char *photo_b64; /* the member's photo from PHOTO_DIR, or NULL */
     const char *photo_sha256;
 } import_row;
 
 typedef struct import_job {
-    const char *file;              /* named in every message */
-    const char *photo_dir;         /* NULL: no photos */
-    const char *today;             /* YYYY-MM-DD */
-    apr_hash_t *catalogue;         /* field_key -> catalogue_field */
-    apr_hash_t *institutes;        /* institute codes */
-    apr_array_header_t *header;    /* const char *: the column keys */
-    const catalogue_field **fields;/* per column, NULL for member_no, user_type, password_hash */
-    int col_member_no, col_user_type, col_password;  /* -1: absent */
-    apr_hash_t *seen;              /* member_no -> first line (repeats) */
-    apr_array_header_t *rows;      /* import_row */
+    const char *file;               /* named in every message */
+    const char *photo_dir;          /* NULL: no photos */
+    const char *today;              /* YYYY-MM-DD */
+    apr_hash_t *catalogue;          /* field_key -> catalogue_field */
+    apr_hash_t *institutes;         /* institute codes */
+    apr_array_header_t *header;     /* const char *: the column keys */
+    const catalogue_field **fields; /* per column, NULL for member_no, user_type, password_hash */
+    int col_member_no, col_user_type, col_password; /* -1: absent */
+    apr_hash_t *seen;                               /* member_no -> first line (repeats) */
+    apr_array_header_t *rows;                       /* import_row */
     int bad_lines;
 } import_job;
 
@@ -60,7 +60,8 @@ static void report(import_job *job, int line, const char *what, const char *why)
 
 static int load_reference_data(admin_db *db, import_job *job)
 {
-    apr_array_header_t *fields = select_rows(db, "SELECT field_key, kind, options, max_chars FROM field_catalogue", 0, NULL);
+    apr_array_header_t *fields =
+        select_rows(db, "SELECT field_key, kind, options, max_chars FROM field_catalogue", 0, NULL);
     apr_array_header_t *codes = select_rows(db, "SELECT code FROM institutes", 0, NULL);
     if (fields == NULL || codes == NULL) {
         return 1;
@@ -137,13 +138,14 @@ static int password_hash_ok(const char *s)
 }
 
 /* Checks one value by its field's kind; *norm is what is stored. */
-static const char *check_value(import_job *job, const catalogue_field *f, const char *raw,
-                               apr_pool_t *p, const char **norm)
+static const char *check_value(import_job *job, const catalogue_field *f, const char *raw, apr_pool_t *p,
+                               const char **norm)
 {
     int institute = strcmp(f->kind, "institute") == 0;
-    const char *problem = cc_field_check(institute ? "text" : f->kind, raw, f->max_chars,
-                                         f->options, job->today, p, norm);
-    if (problem == NULL && institute && **norm && !apr_hash_get(job->institutes, *norm, APR_HASH_KEY_STRING)) {
+    const char *problem =
+        cc_field_check(institute ? "text" : f->kind, raw, f->max_chars, f->options, job->today, p, norm);
+    if (problem == NULL && institute && **norm
+        && !apr_hash_get(job->institutes, *norm, APR_HASH_KEY_STRING)) {
         problem = "no institute with this code";
     }
     return problem;
@@ -205,8 +207,9 @@ static int check_row(import_job *job, const cc_csv_record *rec, import_row *row,
         report(job, rec->line, "member_no", "1-32 letters, digits or '-'");
         bad = 1;
     } else if (apr_hash_get(job->seen, row->member_no, APR_HASH_KEY_STRING)) {
-        report(job, rec->line, "member_no", apr_psprintf(p, "%s repeats line %d", row->member_no,
-               *(int *)apr_hash_get(job->seen, row->member_no, APR_HASH_KEY_STRING)));
+        report(job, rec->line, "member_no",
+               apr_psprintf(p, "%s repeats line %d", row->member_no,
+                            *(int *)apr_hash_get(job->seen, row->member_no, APR_HASH_KEY_STRING)));
         bad = 1;
     } else {
         apr_hash_set(job->seen, row->member_no, APR_HASH_KEY_STRING, apr_pmemdup(p, &row->line, sizeof(int)));
@@ -220,7 +223,8 @@ static int check_row(import_job *job, const cc_csv_record *rec, import_row *row,
         bad = 1;
     }
     for (int c = 0; c < n; c++) {
-        const char *problem = job->fields[c] ? check_value(job, job->fields[c], cells[c], p, &row->values[c]) : NULL;
+        const char *problem =
+            job->fields[c] ? check_value(job, job->fields[c], cells[c], p, &row->values[c]) : NULL;
         if (problem != NULL) {
             report(job, rec->line, job->fields[c]->key, problem);
             bad = 1;
@@ -228,7 +232,8 @@ static int check_row(import_job *job, const cc_csv_record *rec, import_row *row,
     }
     const char *type = value_of(job, row, "id_type"), *number = value_of(job, row, "id_number");
     const char *id_problem = !bad && *type && *number
-        ? cc_id_number_check(type, number, value_of(job, row, "birth_date"), p) : NULL;
+                                 ? cc_id_number_check(type, number, value_of(job, row, "birth_date"), p)
+                                 : NULL;
     if (id_problem != NULL) {
         report(job, rec->line, "id_number", id_problem);
         bad = 1;
@@ -241,40 +246,48 @@ static int check_row(import_job *job, const cc_csv_record *rec, import_row *row,
 
 /* The statements of one import, prepared once. */
 typedef struct import_statements {
-    apr_dbd_prepared_t *member, *field_delete, *field_insert, *photo_delete, *photo_insert,
-        *photo_status, *audit;
+    apr_dbd_prepared_t *member, *field_delete, *field_insert, *photo_delete, *photo_insert, *photo_status,
+        *audit;
 } import_statements;
 
 static int prepare_import(admin_db *db, import_statements *st)
 {
     /* An existing member keeps their password when the file has none. */
-    return prepare(db, "INSERT INTO members (member_no, user_type, password_hash, created_at, updated_at)"
-                       " VALUES (%s, %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
-                       " ON CONFLICT (member_no) DO UPDATE SET user_type = excluded.user_type,"
-                       " password_hash = CASE WHEN excluded.password_hash = '' THEN members.password_hash"
-                       " ELSE excluded.password_hash END, updated_at = excluded.updated_at", &st->member)
-        || prepare_statement(db, cc_profile_statements, "cc_profile_field_delete", &st->field_delete)
-        || prepare_statement(db, cc_profile_statements, "cc_profile_field_insert", &st->field_insert)
-        || prepare_statement(db, cc_photo_statements, "cc_member_photo_delete", &st->photo_delete)
-        || prepare_statement(db, cc_photo_statements, "cc_member_photo_insert", &st->photo_insert)
-        || prepare(db, "UPDATE members SET photo_status = 'on_file' WHERE member_no = %s", &st->photo_status)
-        || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &st->audit);
+    return prepare(db,
+                   "INSERT INTO members (member_no, user_type, password_hash, created_at, updated_at)"
+                   " VALUES (%s, %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
+                   " ON CONFLICT (member_no) DO UPDATE SET user_type = excluded.user_type,"
+                   " password_hash = CASE WHEN excluded.password_hash = '' THEN members.password_hash"
+                   " ELSE excluded.password_hash END, updated_at = excluded.updated_at",
+                   &st->member)
+           || prepare_statement(db, cc_profile_statements, "cc_profile_field_delete", &st->field_delete)
+           || prepare_statement(db, cc_profile_statements, "cc_profile_field_insert", &st->field_insert)
+           || prepare_statement(db, cc_photo_statements, "cc_member_photo_delete", &st->photo_delete)
+           || prepare_statement(db, cc_photo_statements, "cc_member_photo_insert", &st->photo_insert)
+           || prepare(db, "UPDATE members SET photo_status = 'on_file' WHERE member_no = %s",
+                      &st->photo_status)
+           || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &st->audit);
 }
 
-static int store_row(admin_db *db, const import_job *job, const import_statements *st,
-                     const import_row *row, const char *now)
+static int store_row(admin_db *db, const import_job *job, const import_statements *st, const import_row *row,
+                     const char *now)
 {
     const char *member[] = { row->member_no, row->user_type, row->password_hash, now, now };
-    const char *audit[] = { now, ADMIN_ACTOR, row->member_no, "member_imported",
+    const char *audit[] = { now,
+                            ADMIN_ACTOR,
+                            row->member_no,
+                            "member_imported",
                             apr_psprintf(db->pool, "{\"line\":%d,\"photo\":%s}", row->line,
-                                         row->photo_b64 ? "true" : "false"), "" };
+                                         row->photo_b64 ? "true" : "false"),
+                            "" };
     if (run_prepared(db, st->member, 5, member) != 0) {
         return 1;
     }
     for (int c = 0; c < job->header->nelts; c++) {
         const char *key[] = { row->member_no, job->fields[c] ? job->fields[c]->key : NULL, row->values[c] };
-        if (job->fields[c] && (exec_prepared(db, st->field_delete, 2, key) != 0
-                               || (*row->values[c] && run_prepared(db, st->field_insert, 3, key) != 0))) {
+        if (job->fields[c]
+            && (exec_prepared(db, st->field_delete, 2, key) != 0
+                || (*row->values[c] && run_prepared(db, st->field_insert, 3, key) != 0))) {
             return 1;
         }
     }

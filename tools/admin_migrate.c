@@ -16,8 +16,8 @@ static int current_schema_version(admin_db *db, int *version)
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     *version = 0;
-    if (apr_dbd_select(db->driver, db->pool, db->handle, &res,
-                       "SELECT MAX(version) FROM schema_version", 0) != 0) {
+    if (apr_dbd_select(db->driver, db->pool, db->handle, &res, "SELECT MAX(version) FROM schema_version", 0)
+        != 0) {
         return fail("cannot read schema_version", apr_dbd_error(db->driver, db->handle, 0));
     }
     while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
@@ -59,22 +59,22 @@ static int set_wal_mode(admin_db *db)
 }
 
 typedef struct migration {
-    const char *path;  /* the script */
-    const char *name;  /* its file name */
-    int version;       /* NNN of NNN_name.sql */
+    const char *path; /* the script */
+    const char *name; /* its file name */
+    int version;      /* NNN of NNN_name.sql */
 } migration;
 
 static int apply_migration(admin_db *db, void *arg)
 {
     const migration *m = arg;
     apr_dbd_prepared_t *record;
-    const char *args[] = {
-        apr_itoa(db->pool, m->version), m->name,
-        now_text(db->pool)
-    };
+    const char *args[] = { apr_itoa(db->pool, m->version), m->name, now_text(db->pool) };
     if (exec_script_file(db, m->path) != 0
-        || prepare(db, "INSERT INTO schema_version (version, name, applied_at)"
-                       " VALUES (CAST(%s AS INTEGER), %s, CAST(%s AS BIGINT))", &record) != 0) {
+        || prepare(db,
+                   "INSERT INTO schema_version (version, name, applied_at)"
+                   " VALUES (CAST(%s AS INTEGER), %s, CAST(%s AS BIGINT))",
+                   &record)
+               != 0) {
         return 1;
     }
     return run_prepared(db, record, 3, args);
@@ -87,7 +87,8 @@ int cmd_migrate(admin_db *db, const char *dir)
 {
     int have = 0;
     if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-                    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)") != 0
+                    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+            != 0
         || current_schema_version(db, &have) != 0) {
         return 1;
     }

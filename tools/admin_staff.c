@@ -17,7 +17,7 @@
 
 #define BCRYPT_COST 10
 #define MAX_LOGIN_CHARS 32
-#define NATIONAL_INSTITUTE "00"  /* its staff see every member */
+#define NATIONAL_INSTITUTE "00" /* its staff see every member */
 
 /* Staff logins: letters, digits, '.', '_' and '-'. */
 static int login_ok(const char *login)
@@ -90,9 +90,9 @@ static const char *new_password_hash(const char *cmd, const char *login, apr_poo
 }
 
 typedef struct staff_account {
-    const char *login;      /* account name */
-    const char *institute;  /* institute code */
-    const char *hash;       /* bcrypt of the password */
+    const char *login;     /* account name */
+    const char *institute; /* institute code */
+    const char *hash;      /* bcrypt of the password */
 } staff_account;
 
 static int insert_staff(admin_db *db, void *arg)
@@ -101,12 +101,20 @@ static int insert_staff(admin_db *db, void *arg)
     apr_dbd_prepared_t *ins, *audit;
     const char *now = now_text(db->pool);
     const char *args[] = { a->login, a->hash, now, now, a->institute };
-    const char *audit_args[] = { now, ADMIN_ACTOR, NULL, "staff_created",
-                                 cc_json_text(json_pack("{s:s, s:s}", "login", a->login,
-                                                        "institute", a->institute), db->pool), "" };
-    if (prepare(db, "INSERT INTO staff (login, institute, password_hash, created_at, updated_at)"
-                    " SELECT %s, code, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT)"
-                    " FROM institutes WHERE code = %s", &ins) != 0
+    const char *audit_args[] = {
+        now,
+        ADMIN_ACTOR,
+        NULL,
+        "staff_created",
+        cc_json_text(json_pack("{s:s, s:s}", "login", a->login, "institute", a->institute), db->pool),
+        ""
+    };
+    if (prepare(db,
+                "INSERT INTO staff (login, institute, password_hash, created_at, updated_at)"
+                " SELECT %s, code, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT)"
+                " FROM institutes WHERE code = %s",
+                &ins)
+            != 0
         || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &audit) != 0) {
         return 1;
     }
@@ -134,8 +142,10 @@ int cmd_create_staff(admin_db *db, const char *login, const char *institute)
 /* list-staff: every account, tab-separated under a header line. */
 int cmd_list_staff(admin_db *db)
 {
-    apr_array_header_t *rows = select_rows(db, "SELECT login, institute, disabled, created_at"
-                                               " FROM staff ORDER BY institute, login", 0, NULL);
+    apr_array_header_t *rows = select_rows(db,
+                                           "SELECT login, institute, disabled, created_at"
+                                           " FROM staff ORDER BY institute, login",
+                                           0, NULL);
     if (rows == NULL) {
         return 1;
     }
@@ -152,12 +162,12 @@ int cmd_list_staff(admin_db *db)
 /* A change to an existing account: one column, perhaps the end of its
  * sessions (so the change holds at once), and its audit entry. */
 typedef struct staff_change {
-    const char *login;         /* the account */
-    const char *set;           /* "column = <expression of one %s>" */
-    const char *value;         /* for that %s */
-    int end_sessions;          /* 1: every session of the account ends */
-    const char *action;        /* audit_log action */
-    const char *done;          /* what to print */
+    const char *login;  /* the account */
+    const char *set;    /* "column = <expression of one %s>" */
+    const char *value;  /* for that %s */
+    int end_sessions;   /* 1: every session of the account ends */
+    const char *action; /* audit_log action */
+    const char *done;   /* what to print */
 } staff_change;
 
 static int change_staff(admin_db *db, void *arg)
@@ -166,10 +176,16 @@ static int change_staff(admin_db *db, void *arg)
     apr_dbd_prepared_t *update, *end, *audit;
     const char *now = now_text(db->pool);
     const char *update_args[] = { c->value, now, c->login }, *end_args[] = { c->login };
-    const char *audit_args[] = { now, ADMIN_ACTOR, NULL, c->action,
-                                 cc_json_text(json_pack("{s:s}", "login", c->login), db->pool), "" };
-    if (prepare(db, apr_pstrcat(db->pool, "UPDATE staff SET ", c->set, ", updated_at = CAST(%s AS BIGINT)"
-                                          " WHERE login = %s", NULL), &update) != 0
+    const char *audit_args[] = {
+        now, ADMIN_ACTOR, NULL, c->action, cc_json_text(json_pack("{s:s}", "login", c->login), db->pool), ""
+    };
+    if (prepare(db,
+                apr_pstrcat(db->pool, "UPDATE staff SET ", c->set,
+                            ", updated_at = CAST(%s AS BIGINT)"
+                            " WHERE login = %s",
+                            NULL),
+                &update)
+            != 0
         || prepare(db, "DELETE FROM staff_sessions WHERE login = %s", &end) != 0
         || prepare_statement(db, cc_audit_statements, "cc_audit_insert", &audit) != 0) {
         return 1;
@@ -194,8 +210,9 @@ static int cmd_change_staff(admin_db *db, const staff_change *c)
 
 int cmd_disable_staff(admin_db *db, const char *login)
 {
-    staff_change c = { login, "disabled = CAST(%s AS INTEGER)", "1", 1, "staff_disabled",
-                       "disabled (its sessions ended)" };
+    staff_change c = {
+        login, "disabled = CAST(%s AS INTEGER)", "1", 1, "staff_disabled", "disabled (its sessions ended)"
+    };
     return cmd_change_staff(db, &c);
 }
 
@@ -218,7 +235,7 @@ int cmd_staff_password(admin_db *db, const char *login)
     if (!staff_exists(db, login)) {
         return fail("no staff account", login);
     }
-    staff_change c = { login, "password_hash = %s", new_password_hash("staff-password", login, db->pool), 1,
-                       "staff_password_set", "has a new password (its sessions ended)" };
+    staff_change c = { login, "password_hash = %s", new_password_hash("staff-password", login, db->pool),
+                       1,     "staff_password_set", "has a new password (its sessions ended)" };
     return c.value == NULL ? 1 : cmd_change_staff(db, &c);
 }

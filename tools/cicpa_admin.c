@@ -39,7 +39,8 @@ static int usage(void)
           "                            member_no and user_type, optional password_hash), photos from\n"
           "                            PHOTO_DIR/<member_no>.jpg; all or nothing, bad lines on stderr\n"
           "  export-audit [--since YYYY-MM-DD]\n"
-          "                            the audit trail as CSV on stdout (UTC times)\n", stderr);
+          "                            the audit trail as CSV on stdout (UTC times)\n",
+          stderr);
     return 2;
 }
 

@@ -10,10 +10,10 @@
 #include "cc_text.h"
 
 typedef struct admin_route {
-    const char *path;       /* below the <Location>; '*' is one segment, the route's arg */
-    apr_int64_t methods;    /* AP_METHOD_BIT << M_xxx */
-    int needs_session;      /* 401 without a live staff session */
-    cc_admin_fn *fn;        /* the endpoint */
+    const char *path;    /* below the <Location>; '*' is one segment, the route's arg */
+    apr_int64_t methods; /* AP_METHOD_BIT << M_xxx */
+    int needs_session;   /* 401 without a live staff session */
+    cc_admin_fn *fn;     /* the endpoint */
 } admin_route;
 
 #define BIT(m) (AP_METHOD_BIT << (m))
@@ -70,7 +70,7 @@ static int matches(request_rec *r, const char *uri, const char *pattern, const c
             useg--;
         }
         if (useg == uri) {
-            return 0;  /* the URI has fewer segments */
+            return 0; /* the URI has fewer segments */
         }
         apr_size_t plen = (apr_size_t)(p - pseg), ulen = (apr_size_t)(u - useg);
         if (plen == 1 && *pseg == '*') {
@@ -117,12 +117,11 @@ cc_result cc_admin_read_change(cc_admin_ctx *ctx, apr_table_t **params)
 /* Longest reason kept in the audit trail and shown to the member. */
 #define MAX_REASON_CHARS 200
 
-cc_result cc_admin_reason(cc_admin_ctx *ctx, apr_table_t *params, const char **reason,
-                          const char **problem)
+cc_result cc_admin_reason(cc_admin_ctx *ctx, apr_table_t *params, const char **reason, const char **problem)
 {
     const char *raw = apr_table_get(params, "reason");
-    *problem = cc_field_check("text", raw ? raw : "", MAX_REASON_CHARS, NULL,
-                              cc_date_ymd(0, ctx->r->pool), ctx->r->pool, reason);
+    *problem = cc_field_check("text", raw ? raw : "", MAX_REASON_CHARS, NULL, cc_date_ymd(0, ctx->r->pool),
+                              ctx->r->pool, reason);
     if (*problem == NULL && **reason == '\0') {
         *problem = cc_reply_text(CC_REASON_REQUIRED);
     }
@@ -135,9 +134,9 @@ static json_t *comparisons_json(cc_admin_ctx *ctx)
     json_t *list = json_array();
     for (int i = 0; rows && i < rows->nelts; i++) {
         const char **row = APR_ARRAY_IDX(rows, i, const char **);
-        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s}", "result", row[0],
-                              "score", (json_int_t)apr_atoi64(row[1]), "at", (json_int_t)apr_atoi64(row[2]),
-                              "request_id", row[3]));
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s}", "result", row[0], "score",
+                                              (json_int_t)apr_atoi64(row[1]), "at",
+                                              (json_int_t)apr_atoi64(row[2]), "request_id", row[3]));
     }
     return list;
 }
@@ -149,8 +148,8 @@ static json_t *upload_json(cc_admin_ctx *ctx)
     if (row == NULL) {
         return json_null();
     }
-    return json_pack("{s:s, s:I, s:s}", "reason", row[0], "uploaded_at",
-                     (json_int_t)apr_atoi64(row[1]), "sha256", row[2]);
+    return json_pack("{s:s, s:I, s:s}", "reason", row[0], "uploaded_at", (json_int_t)apr_atoi64(row[1]),
+                     "sha256", row[2]);
 }
 
 int cc_admin_send_member(cc_admin_ctx *ctx)

@@ -14,11 +14,11 @@
 #define CC_ADMIN_HANDLER "cicpa-cert-admin"
 
 typedef struct cc_admin_ctx {
-    request_rec *r;                /* the request */
-    ap_dbd_t *dbd;                 /* database connection for this request */
-    const cc_server_conf *conf;    /* server settings */
-    cc_staff *staff;               /* the signed-in staff member (authenticated routes) */
-    const char *arg;               /* the {…} segment of the route ({no} or {code}), or NULL */
+    request_rec *r;             /* the request */
+    ap_dbd_t *dbd;              /* database connection for this request */
+    const cc_server_conf *conf; /* server settings */
+    cc_staff *staff;            /* the signed-in staff member (authenticated routes) */
+    const char *arg;            /* the {…} segment of the route ({no} or {code}), or NULL */
 } cc_admin_ctx;
 
 typedef int cc_admin_fn(cc_admin_ctx *ctx);
@@ -32,29 +32,28 @@ cc_result cc_admin_read_change(cc_admin_ctx *ctx, apr_table_t **params);
 
 /* The required reason of a staff action (1..200 characters, trimmed) in
  * *reason: CC_DONE, or CC_REASON_REQUIRED with *problem. */
-cc_result cc_admin_reason(cc_admin_ctx *ctx, apr_table_t *params, const char **reason,
-                          const char **problem);
+cc_result cc_admin_reason(cc_admin_ctx *ctx, apr_table_t *params, const char **reason, const char **problem);
 
 /* The member record staff see after a change: GET /members/{no}'s answer
  * for ctx->arg. Returns OK. */
 int cc_admin_send_member(cc_admin_ctx *ctx);
 
 /* Endpoints, by file. */
-int cc_admin_login(cc_admin_ctx *ctx);           /* POST /login (cc_admin_login.c) */
-int cc_admin_logout(cc_admin_ctx *ctx);          /* POST /logout */
-int cc_admin_whoami(cc_admin_ctx *ctx);          /* GET /session */
-int cc_admin_review_queue(cc_admin_ctx *ctx);    /* GET /review (cc_admin_review.c) */
-int cc_admin_upload(cc_admin_ctx *ctx);          /* GET /members/{no}/upload */
-int cc_admin_approve(cc_admin_ctx *ctx);         /* POST /members/{no}/approve */
-int cc_admin_replace(cc_admin_ctx *ctx);         /* POST /members/{no}/replace */
-int cc_admin_reject(cc_admin_ctx *ctx);          /* POST /members/{no}/reject */
-int cc_admin_search(cc_admin_ctx *ctx);          /* GET /members?q= (cc_admin_members.c) */
-int cc_admin_member(cc_admin_ctx *ctx);          /* GET /members/{no} */
-int cc_admin_profile(cc_admin_ctx *ctx);         /* PUT /members/{no}/profile */
-int cc_admin_reset_attempts(cc_admin_ctx *ctx);  /* POST /members/{no}/attempts/reset */
-int cc_admin_clear_password(cc_admin_ctx *ctx);  /* POST /members/{no}/password/clear */
-int cc_admin_institutes(cc_admin_ctx *ctx);      /* GET /institutes (cc_admin_institutes.c) */
-int cc_admin_institute_put(cc_admin_ctx *ctx);   /* PUT /institutes/{code} */
-int cc_admin_audit_list(cc_admin_ctx *ctx);      /* GET /audit (cc_admin_audit.c) */
+int cc_admin_login(cc_admin_ctx *ctx);          /* POST /login (cc_admin_login.c) */
+int cc_admin_logout(cc_admin_ctx *ctx);         /* POST /logout */
+int cc_admin_whoami(cc_admin_ctx *ctx);         /* GET /session */
+int cc_admin_review_queue(cc_admin_ctx *ctx);   /* GET /review (cc_admin_review.c) */
+int cc_admin_upload(cc_admin_ctx *ctx);         /* GET /members/{no}/upload */
+int cc_admin_approve(cc_admin_ctx *ctx);        /* POST /members/{no}/approve */
+int cc_admin_replace(cc_admin_ctx *ctx);        /* POST /members/{no}/replace */
+int cc_admin_reject(cc_admin_ctx *ctx);         /* POST /members/{no}/reject */
+int cc_admin_search(cc_admin_ctx *ctx);         /* GET /members?q= (cc_admin_members.c) */
+int cc_admin_member(cc_admin_ctx *ctx);         /* GET /members/{no} */
+int cc_admin_profile(cc_admin_ctx *ctx);        /* PUT /members/{no}/profile */
+int cc_admin_reset_attempts(cc_admin_ctx *ctx); /* POST /members/{no}/attempts/reset */
+int cc_admin_clear_password(cc_admin_ctx *ctx); /* POST /members/{no}/password/clear */
+int cc_admin_institutes(cc_admin_ctx *ctx);     /* GET /institutes (cc_admin_institutes.c) */
+int cc_admin_institute_put(cc_admin_ctx *ctx);  /* PUT /institutes/{code} */
+int cc_admin_audit_list(cc_admin_ctx *ctx);     /* GET /audit (cc_admin_audit.c) */
 
 #endif

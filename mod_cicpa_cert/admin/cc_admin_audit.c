@@ -36,9 +36,9 @@ static const char *filter(apr_table_t *q, const char *name)
 
 static json_t *entry_json(const char **row)
 {
-    return json_pack("{s:I, s:I, s:s, s:s?, s:s, s:s, s:s}", "id", (json_int_t)apr_atoi64(row[0]),
-                     "at", (json_int_t)apr_atoi64(row[1]), "actor", row[2], "member_no", row[3],
-                     "action", row[4], "detail", row[5], "client_ip", row[6]);
+    return json_pack("{s:I, s:I, s:s, s:s?, s:s, s:s, s:s}", "id", (json_int_t)apr_atoi64(row[0]), "at",
+                     (json_int_t)apr_atoi64(row[1]), "actor", row[2], "member_no", row[3], "action", row[4],
+                     "detail", row[5], "client_ip", row[6]);
 }
 
 int cc_admin_audit_list(cc_admin_ctx *ctx)
@@ -57,8 +57,8 @@ int cc_admin_audit_list(cc_admin_ctx *ctx)
         return cc_reply(r, CC_BAD_FILTER);
     }
     /* "to" is inclusive: up to the end of that day. */
-    cc_audit_filter f = { member, staff, action, since,
-                          until ? until + 24 * 3600 : APR_INT64_C(253402300800), n };
+    cc_audit_filter f = { member, staff, action, since, until ? until + 24 * 3600 : APR_INT64_C(253402300800),
+                          n };
     apr_array_header_t *rows = cc_audit_list(r, ctx->dbd, ctx->staff, &f);
     if (rows == NULL) {
         return cc_reply(r, CC_DB_UNAVAILABLE);

@@ -38,8 +38,8 @@ int cc_admin_institute_put(cc_admin_ctx *ctx)
         return cc_reply_field_problem(r, CC_INVALID_FIELDS, "phone", problem);
     }
     cc_institute *stored;
-    result = cc_institute_set_phone(r, ctx->dbd, ctx->staff->actor, ctx->staff->institute, ctx->arg,
-                                    phone, &stored);
+    result = cc_institute_set_phone(r, ctx->dbd, ctx->staff->actor, ctx->staff->institute, ctx->arg, phone,
+                                    &stored);
     if (result != CC_DONE) {
         return cc_reply(r, result);
     }

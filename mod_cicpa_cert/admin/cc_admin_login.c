@@ -17,10 +17,9 @@ static json_t *staff_json(cc_admin_ctx *ctx, const cc_staff *st)
 {
     cc_institute *inst = NULL;
     cc_institute_find(ctx->r, ctx->dbd, st->institute, &inst);
-    return json_pack("{s:s, s:o, s:b, s:s}", "login", st->login,
-                     "institute", cc_view_institute(inst),
-                     "national", strcmp(st->institute, CC_NATIONAL_INSTITUTE) == 0,
-                     "csrf_token", st->session.csrf_token);
+    return json_pack("{s:s, s:o, s:b, s:s}", "login", st->login, "institute", cc_view_institute(inst),
+                     "national", strcmp(st->institute, CC_NATIONAL_INSTITUTE) == 0, "csrf_token",
+                     st->session.csrf_token);
 }
 
 int cc_admin_login(cc_admin_ctx *ctx)

@@ -17,8 +17,8 @@
 static json_t *search_row_json(const char **row, apr_pool_t *p)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "member_no", row[0], "user_type", row[1],
-                     "photo_status", row[2], "name", row[3] ? row[3] : "",
-                     "institute", row[4] ? row[4] : "", "id_number", cc_mask_middle(row[5], p));
+                     "photo_status", row[2], "name", row[3] ? row[3] : "", "institute", row[4] ? row[4] : "",
+                     "id_number", cc_mask_middle(row[5], p));
 }
 
 int cc_admin_search(cc_admin_ctx *ctx)
@@ -26,7 +26,7 @@ int cc_admin_search(cc_admin_ctx *ctx)
     request_rec *r = ctx->r;
     const char *raw = apr_table_get(cc_query_params(r), "q");
     char *q = apr_palloc(r->pool, raw ? strlen(raw) + 1 : 1);
-    apr_collapse_spaces(q, raw ? raw : "");  /* returns the end, not q */
+    apr_collapse_spaces(q, raw ? raw : ""); /* returns the end, not q */
     if (*q == '\0' || strlen(q) > MAX_QUERY) {
         return cc_reply(r, CC_BAD_QUERY);
     }

@@ -18,9 +18,10 @@ int cc_admin_review_queue(cc_admin_ctx *ctx)
     json_t *list = json_array();
     for (int i = 0; i < rows->nelts; i++) {
         const char **row = APR_ARRAY_IDX(rows, i, const char **);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:I}", "member_no", row[0],
-                              "name", row[1] ? row[1] : "", "institute", row[2] ? row[2] : "",
-                              "reason", row[3], "uploaded_at", (json_int_t)apr_atoi64(row[4])));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:s, s:I}", "member_no", row[0], "name",
+                                        row[1] ? row[1] : "", "institute", row[2] ? row[2] : "", "reason",
+                                        row[3], "uploaded_at", (json_int_t)apr_atoi64(row[4])));
     }
     return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:o}", "members", list));
 }
@@ -81,5 +82,6 @@ int cc_admin_replace(cc_admin_ctx *ctx)
         return cc_reply_with(ctx->r, CC_SITE_PHOTO_REJECTED,
                              json_pack("{s:o}", "problems", cc_view_photo_problems(problems)));
     }
-    return send_decided(ctx, cc_photo_review_replace(ctx->r, ctx->dbd, ctx->staff, ctx->arg, up.jpeg, up.len));
+    return send_decided(ctx,
+                        cc_photo_review_replace(ctx->r, ctx->dbd, ctx->staff, ctx->arg, up.jpeg, up.len));
 }

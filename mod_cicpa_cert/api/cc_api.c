@@ -6,10 +6,10 @@
 #include "cc_reply.h"
 
 typedef struct cc_route {
-    const char *path;       /* below the handler's <Location> */
-    apr_int64_t methods;    /* AP_METHOD_BIT << M_xxx */
-    int needs_session;      /* 401 without a live session */
-    cc_api_fn *fn;          /* the endpoint */
+    const char *path;    /* below the handler's <Location> */
+    apr_int64_t methods; /* AP_METHOD_BIT << M_xxx */
+    int needs_session;   /* 401 without a live session */
+    cc_api_fn *fn;       /* the endpoint */
 } cc_route;
 
 #define BIT(m) (AP_METHOD_BIT << (m))
@@ -59,8 +59,7 @@ static const char *allowed_methods(request_rec *r, apr_int64_t path_methods)
     const char *allow = NULL;
     for (apr_size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
         if (path_methods & BIT(methods[i].method)) {
-            allow = allow ? apr_pstrcat(r->pool, allow, ", ", methods[i].names, NULL)
-                          : methods[i].names;
+            allow = allow ? apr_pstrcat(r->pool, allow, ", ", methods[i].names, NULL) : methods[i].names;
         }
     }
     return allow;

@@ -52,7 +52,7 @@ int cc_api_captcha(cc_api_ctx *ctx)
     if (format != NULL && strcmp(format, "image") == 0) {
         return cc_send_jpeg(r, captcha.jpeg, captcha.jpeg_len, "no-store");
     }
-    return cc_send_json(r, HTTP_OK, json_pack("{s:s, s:s, s:i}", "captcha_id", id,
-                                              "image", data_uri(r, &captcha),
-                                              "expires_in", ctx->conf->captcha_lifetime));
+    return cc_send_json(r, HTTP_OK,
+                        json_pack("{s:s, s:s, s:i}", "captcha_id", id, "image", data_uri(r, &captcha),
+                                  "expires_in", ctx->conf->captcha_lifetime));
 }

@@ -88,7 +88,7 @@ static int send_pdf(cc_api_ctx *ctx, cc_download *d)
     }
     apr_status_t rv = stream_pdf(ctx->r, d->pdf);
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, ctx->r, "certificate not fully sent");
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, ctx->r, CCLOGNO(00001) "certificate not fully sent");
     }
     return OK;
 }

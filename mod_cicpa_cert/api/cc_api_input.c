@@ -11,9 +11,9 @@ static cc_result from_multipart(request_rec *r, const unsigned char *body, apr_s
 {
     apr_array_header_t *parts;
     const char *err;
-    if (cc_multipart_parse(apr_table_get(r->headers_in, "Content-Type"), body, len, r->pool,
-                           &parts, &err) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "multipart refused: %s", err);
+    if (cc_multipart_parse(apr_table_get(r->headers_in, "Content-Type"), body, len, r->pool, &parts, &err)
+        != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CCLOGNO(00002) "multipart refused: %s", err);
         return CC_MALFORMED_MULTIPART;
     }
     const cc_multipart_part *photo = cc_multipart_find(parts, "photo");
@@ -24,7 +24,8 @@ static cc_result from_multipart(request_rec *r, const unsigned char *body, apr_s
     up->jpeg = photo->data;
     up->len = photo->len;
     if (csrf != NULL) {
-        apr_table_setn(up->fields, "csrf_token", apr_pstrmemdup(r->pool, (const char *)csrf->data, csrf->len));
+        apr_table_setn(up->fields, "csrf_token",
+                       apr_pstrmemdup(r->pool, (const char *)csrf->data, csrf->len));
     }
     return up->jpeg ? CC_DONE : CC_UPLOAD_UNREADABLE;
 }

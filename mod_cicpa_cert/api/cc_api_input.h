@@ -10,9 +10,9 @@
 
 /* A photo as uploaded. */
 typedef struct cc_upload {
-    const unsigned char *jpeg;  /* the file's bytes */
-    apr_size_t len;             /* its length */
-    apr_table_t *fields;        /* the form's csrf_token, when sent as a part */
+    const unsigned char *jpeg; /* the file's bytes */
+    apr_size_t len;            /* its length */
+    apr_table_t *fields;       /* the form's csrf_token, when sent as a part */
 } cc_upload;
 
 /* Reads the photo from a multipart/form-data body (field "photo", as

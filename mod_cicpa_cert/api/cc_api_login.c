@@ -28,10 +28,10 @@ int cc_api_login(cc_api_ctx *ctx)
     if (result != CC_DONE) {
         return cc_reply_throttled(ctx->r, result, out.retry_after);
     }
-    return cc_send_json(ctx->r, HTTP_OK, json_pack(
-        "{s:s, s:s, s:s, s:I, s:s}", "member_no", req.login, "token", out.token,
-        "token_type", "Bearer", "expires_at", (json_int_t)apr_time_sec(out.expires),
-        "csrf_token", cc_session_csrf_for(out.token, ctx->r->pool)));
+    return cc_send_json(ctx->r, HTTP_OK,
+                        json_pack("{s:s, s:s, s:s, s:I, s:s}", "member_no", req.login, "token", out.token,
+                                  "token_type", "Bearer", "expires_at", (json_int_t)apr_time_sec(out.expires),
+                                  "csrf_token", cc_session_csrf_for(out.token, ctx->r->pool)));
 }
 
 int cc_api_logout(cc_api_ctx *ctx)

@@ -35,7 +35,7 @@ static cc_result read_required(cc_api_ctx *ctx, apr_table_t **params, const char
 int cc_api_password_forgot(cc_api_ctx *ctx)
 {
     static const char *const names[] = { "member_no", "id_number", NULL };
-    const char *v[2];  /* member_no, id_number */
+    const char *v[2]; /* member_no, id_number */
     request_rec *r = ctx->r;
     apr_table_t *params;
     cc_result result = read_required(ctx, &params, names, v, CC_FORGOT_FIELDS_MISSING);
@@ -54,15 +54,16 @@ int cc_api_password_forgot(cc_api_ctx *ctx)
     }
     /* One answer, neutral, with the destinations the code went to (none
      * when the numbers did not match). */
-    return cc_send_json(r, HTTP_OK, json_pack(
-        "{s:s, s:o, s:i}", "message", "如会员编号与证件号码相符，验证码已发送至您登记的联系方式",
-        "destinations", destinations_json(sent), "expires_in", CC_RECOVERY_CODE_MINUTES * 60));
+    return cc_send_json(r, HTTP_OK,
+                        json_pack("{s:s, s:o, s:i}", "message",
+                                  "如会员编号与证件号码相符，验证码已发送至您登记的联系方式", "destinations",
+                                  destinations_json(sent), "expires_in", CC_RECOVERY_CODE_MINUTES * 60));
 }
 
 int cc_api_password_reset(cc_api_ctx *ctx)
 {
     static const char *const names[] = { "member_no", "code", "new_password", NULL };
-    const char *v[3], *problem = NULL;  /* member_no, code, new_password */
+    const char *v[3], *problem = NULL; /* member_no, code, new_password */
     apr_table_t *params;
     apr_int64_t retry_after = 0;
     cc_result result = read_required(ctx, &params, names, v, CC_RESET_FIELDS_MISSING);

@@ -21,8 +21,9 @@ int cc_api_photo_check(cc_api_ctx *ctx)
         return cc_reply(ctx->r, result);
     }
     apr_array_header_t *problems = cc_api_photo_problems(ctx->r, &up);
-    return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:b, s:o}", "ok", problems->nelts == 0,
-                                                   "problems", cc_view_photo_problems(problems)));
+    return cc_send_json(
+        ctx->r, HTTP_OK,
+        json_pack("{s:b, s:o}", "ok", problems->nelts == 0, "problems", cc_view_photo_problems(problems)));
 }
 
 static int send_outcome(cc_api_ctx *ctx, const cc_photo_outcome *out)
@@ -30,16 +31,19 @@ static int send_outcome(cc_api_ctx *ctx, const cc_photo_outcome *out)
     json_t *institute = cc_view_institute(out->member->institute);
     if (strcmp(out->result, "match") == 0) {
         json_decref(institute);
-        return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:s, s:s, s:i, s:s}", "result", "match",
-                            "message", MSG_MATCH, "score", out->score, "next_step", "download"));
+        return cc_send_json(ctx->r, HTTP_OK,
+                            json_pack("{s:s, s:s, s:i, s:s}", "result", "match", "message", MSG_MATCH,
+                                      "score", out->score, "next_step", "download"));
     }
     if (strcmp(out->result, "no_match") == 0) {
-        return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:s, s:s, s:i, s:s, s:o}", "result", "no_match",
-                            "message", MSG_NO_MATCH, "score", out->score, "next_step", "onsite_review",
-                            "institute", institute));
+        return cc_send_json(ctx->r, HTTP_OK,
+                            json_pack("{s:s, s:s, s:i, s:s, s:o}", "result", "no_match", "message",
+                                      MSG_NO_MATCH, "score", out->score, "next_step", "onsite_review",
+                                      "institute", institute));
     }
-    return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:s, s:s, s:s, s:o}", "result", "onsite_review",
-                        "message", MSG_KEPT, "next_step", "onsite_review", "institute", institute));
+    return cc_send_json(ctx->r, HTTP_OK,
+                        json_pack("{s:s, s:s, s:s, s:o}", "result", "onsite_review", "message", MSG_KEPT,
+                                  "next_step", "onsite_review", "institute", institute));
 }
 
 static int send_refusal(cc_api_ctx *ctx, cc_result result, const cc_photo_outcome *out)

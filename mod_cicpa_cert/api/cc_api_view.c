@@ -9,10 +9,9 @@
 static json_t *field_json(const cc_field *f, apr_pool_t *p)
 {
     const char *value = cc_field_is_id_number(f) ? cc_mask_middle(f->value, p) : f->value;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i}",
-                          "key", f->key, "label", f->label, "kind", f->kind,
-                          "value", value, "required", f->required,
-                          "editable", f->editable, "max_chars", f->max_chars);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i}", "key", f->key, "label", f->label, "kind",
+                          f->kind, "value", value, "required", f->required, "editable", f->editable,
+                          "max_chars", f->max_chars);
     if (*f->options) {
         json_t *options = json_array();
         char *state, *copy = apr_pstrdup(p, f->options);
@@ -29,8 +28,7 @@ json_t *cc_view_institute(const cc_institute *inst)
     if (inst == NULL) {
         return json_null();
     }
-    return json_pack("{s:s, s:s, s:s}", "code", inst->code, "name", inst->name,
-                     "phone", inst->phone);
+    return json_pack("{s:s, s:s, s:s}", "code", inst->code, "name", inst->name, "phone", inst->phone);
 }
 
 json_t *cc_view_institutes(const apr_array_header_t *institutes)
@@ -66,16 +64,14 @@ json_t *cc_view_member(request_rec *r, ap_dbd_t *dbd, const cc_member *m, const 
         json_array_append_new(fields, field_json(&APR_ARRAY_IDX(m->fields, i, cc_field), p));
     }
     json_t *registration = m->registration_until
-        ? json_string(cc_date_ymd(apr_time_from_sec(m->registration_until), p)) : json_null();
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:s, s:s}",
-                     "member_no", m->member_no, "user_type", m->user_type,
-                     "user_type_label", cc_user_type_label(m->user_type),
-                     "fields", fields, "missing_required", cc_view_field_keys(cc_member_missing(m, p)),
-                     "photo", photo_json(r, dbd, m), "compare_attempts_left", m->attempts_left,
-                     "institute", cc_view_institute(m->institute),
-                     "registration_valid_until", registration,
-                     "next_step", cc_member_next_step(m, p),
-                     "csrf_token", csrf_token);
+                               ? json_string(cc_date_ymd(apr_time_from_sec(m->registration_until), p))
+                               : json_null();
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:s, s:s}", "member_no", m->member_no,
+                     "user_type", m->user_type, "user_type_label", cc_user_type_label(m->user_type), "fields",
+                     fields, "missing_required", cc_view_field_keys(cc_member_missing(m, p)), "photo",
+                     photo_json(r, dbd, m), "compare_attempts_left", m->attempts_left, "institute",
+                     cc_view_institute(m->institute), "registration_valid_until", registration, "next_step",
+                     cc_member_next_step(m, p), "csrf_token", csrf_token);
 }
 
 json_t *cc_view_field_keys(const apr_array_header_t *fields)
@@ -142,8 +138,8 @@ int cc_reply_contact_institute(request_rec *r, cc_result result, const cc_member
     return cc_reply_message(r, result, message, extra);
 }
 
-int cc_reply_profile_saved(request_rec *r, ap_dbd_t *dbd, cc_result result,
-                           cc_profile_outcome *out, const char *csrf_token)
+int cc_reply_profile_saved(request_rec *r, ap_dbd_t *dbd, cc_result result, cc_profile_outcome *out,
+                           const char *csrf_token)
 {
     json_t *problems = out->problems;
     int sent;

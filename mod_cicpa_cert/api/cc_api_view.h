@@ -38,7 +38,7 @@ int cc_reply_contact_institute(request_rec *r, cc_result result, const cc_member
 /* The answer to a profile save (members' and staff's alike): 200 with the
  * member as GET /me shows them after it and the keys it "changed", or the
  * refusal naming the fields. Returns OK. */
-int cc_reply_profile_saved(request_rec *r, ap_dbd_t *dbd, cc_result result,
-                           cc_profile_outcome *out, const char *csrf_token);
+int cc_reply_profile_saved(request_rec *r, ap_dbd_t *dbd, cc_result result, cc_profile_outcome *out,
+                           const char *csrf_token);
 
 #endif

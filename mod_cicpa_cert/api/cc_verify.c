@@ -16,8 +16,9 @@
 #include "cc_verify.h"
 
 /* The page has no inline script or style, so this policy holds. */
-#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none';" \
-            " form-action 'none'; frame-ancestors 'none'"
+#define CSP                                                                                                  \
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none';"                                 \
+    " form-action 'none'; frame-ancestors 'none'"
 
 static const char stylesheet[] =
     "body{margin:0;background:#f6f1ec;color:#1f1f1f;font:16px/1.6 sans-serif}\n"
@@ -31,9 +32,9 @@ static const char stylesheet[] =
     ".note{color:#666;font-size:.9em}\n";
 
 typedef enum sig_result {
-    SIG_ABSENT,       /* the URL has no signature: typed by hand */
+    SIG_ABSENT, /* the URL has no signature: typed by hand */
     SIG_VALID,
-    SIG_INVALID,      /* wrong signature, or the URL's claims differ from the register */
+    SIG_INVALID, /* wrong signature, or the URL's claims differ from the register */
     SIG_UNKNOWN_KEY
 } sig_result;
 
@@ -45,13 +46,13 @@ typedef struct verify_view {
     const char *issuer;
     const cc_certificate *cert;
     cc_cert_state state;
-    const char *status_text;   /* 有效, 已撤销：原因, ... */
-    const char *explanation;   /* what that means, in a sentence */
-    const char *valid_until;   /* YYYY-MM-DD, NULL without an end */
+    const char *status_text; /* 有效, 已撤销：原因, ... */
+    const char *explanation; /* what that means, in a sentence */
+    const char *valid_until; /* YYYY-MM-DD, NULL without an end */
     apr_time_t checked_at;
     sig_result sig;
-    const char *kid;           /* the key id in the URL */
-    apr_array_header_t *checks;  /* const char *: what was checked, one sentence each */
+    const char *kid;            /* the key id in the URL */
+    apr_array_header_t *checks; /* const char *: what was checked, one sentence each */
 } verify_view;
 
 static int wants_json(request_rec *r)
@@ -60,8 +61,7 @@ static int wants_json(request_rec *r)
     return accept != NULL && ap_strcasestr(accept, "application/json") != NULL;
 }
 
-static int send_text(request_rec *r, int status, const char *type, const char *cache,
-                     const char *body)
+static int send_text(request_rec *r, int status, const char *type, const char *cache, const char *body)
 {
     r->status = status;
     ap_set_content_type(r, type);
@@ -102,7 +102,8 @@ static void describe_state(verify_view *v)
         break;
     case CC_CERT_REVOKED:
         v->status_text = *v->cert->status_reason
-            ? apr_pstrcat(v->r->pool, "已撤销：", v->cert->status_reason, NULL) : "已撤销";
+                             ? apr_pstrcat(v->r->pool, "已撤销：", v->cert->status_reason, NULL)
+                             : "已撤销";
         v->explanation = "签发单位已撤销这张证书，它不再有效。";
         break;
     case CC_CERT_SUPERSEDED:
@@ -135,7 +136,10 @@ static void check_signature(verify_view *v)
     apr_table_t *q = cc_query_params(v->r);
     const char *sig = apr_table_get(q, "s"), *m = apr_table_get(q, "m"), *d = apr_table_get(q, "d");
     const cc_qr_claim claims = {
-        v->cert->id, v->cert->member_no, v->cert->name_sha256, v->cert->issue_date,
+        v->cert->id,
+        v->cert->member_no,
+        v->cert->name_sha256,
+        v->cert->issue_date,
     };
     /* The page repeats the key id, so only one shaped like ours: anything
      * else from the URL would be text an attacker writes on our page. */
@@ -185,8 +189,8 @@ static void list_checks(verify_view *v)
     };
     v->checks = apr_array_make(p, 4, sizeof(const char *));
     add_check(v, apr_psprintf(p, "证书编号 %s 在%s的证书登记库中存在。", v->cert->serial, v->issuer));
-    add_check(v, apr_psprintf(p, "查询时（%s）登记库中的状态：%s。", local_time(v->checked_at, p),
-                              v->status_text));
+    add_check(
+        v, apr_psprintf(p, "查询时（%s）登记库中的状态：%s。", local_time(v->checked_at, p), v->status_text));
     add_check(v, apr_psprintf(p, signature[v->sig], v->sig == SIG_VALID ? v->kid : ""));
     add_check(v, "本页没有检查纸质件或 PDF 文件本身：请核对持证人的姓名、照片与本页一致；"
                  "PDF 文件上的数字签名可在 PDF 阅读器的签名面板中查看。");
@@ -202,8 +206,7 @@ static verify_view *view_of(request_rec *r, const cc_certificate *cert)
     v->cert = cert;
     v->checked_at = apr_time_now();
     v->state = cc_certificate_state(cert, apr_time_sec(v->checked_at));
-    v->valid_until = cert->valid_until
-        ? cc_date_ymd(apr_time_from_sec(cert->valid_until), r->pool) : NULL;
+    v->valid_until = cert->valid_until ? cc_date_ymd(apr_time_from_sec(cert->valid_until), r->pool) : NULL;
     describe_state(v);
     check_signature(v);
     list_checks(v);
@@ -223,17 +226,16 @@ static int send_json_view(const verify_view *v)
     apr_time_exp_t e;
     apr_time_exp_gmt(&e, v->checked_at);
     apr_strftime(iso, &n, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &e);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%, s:o, s:o}",
-                          "id", v->cert->id, "serial", v->cert->serial,
-                          "status", cc_cert_state_name(v->state), "status_text", v->status_text,
-                          "explanation", v->explanation, "reason", v->cert->status_reason,
-                          "issuer", v->issuer, "institute", v->cert->institute,
-                          "name", v->cert->name_masked, "category", v->cert->category,
-                          "issue_date", v->cert->issue_date, "checked_at", iso, n,
-                          "valid_until", v->valid_until ? json_string(v->valid_until) : json_null(),
-                          "checks", checks);
-    json_object_set_new(o, "signature", json_pack("{s:s, s:o}", "result", sig_names[v->sig],
-                                                  "key_id", v->kid ? json_string(v->kid) : json_null()));
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%, s:o, s:o}", "id",
+                          v->cert->id, "serial", v->cert->serial, "status", cc_cert_state_name(v->state),
+                          "status_text", v->status_text, "explanation", v->explanation, "reason",
+                          v->cert->status_reason, "issuer", v->issuer, "institute", v->cert->institute,
+                          "name", v->cert->name_masked, "category", v->cert->category, "issue_date",
+                          v->cert->issue_date, "checked_at", iso, n, "valid_until",
+                          v->valid_until ? json_string(v->valid_until) : json_null(), "checks", checks);
+    json_object_set_new(o, "signature",
+                        json_pack("{s:s, s:o}", "result", sig_names[v->sig], "key_id",
+                                  v->kid ? json_string(v->kid) : json_null()));
     if (v->conf->verify_photo) {
         json_object_set_new(o, "photo", json_string(apr_pstrcat(v->r->pool, v->cert->id, "/photo", NULL)));
     }
@@ -260,8 +262,8 @@ static int send_html_view(const verify_view *v)
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta name=\"referrer\" content=\"no-referrer\">\n<title>会员证书核验</title>"
         "<link rel=\"stylesheet\" href=\"verify.css\"></head>\n<body><main>\n<h1>会员证书核验</h1>\n");
-    OUT(apr_pstrcat(p, "<p class=\"status ", cc_cert_state_name(v->state), "\">",
-                    esc(v, v->status_text), "</p>\n<p>", esc(v, v->explanation), "</p>\n", NULL));
+    OUT(apr_pstrcat(p, "<p class=\"status ", cc_cert_state_name(v->state), "\">", esc(v, v->status_text),
+                    "</p>\n<p>", esc(v, v->explanation), "</p>\n", NULL));
     if (v->conf->verify_photo) {
         OUT(apr_pstrcat(p, "<img src=\"", esc(v, v->cert->id), "/photo\" alt=\"证书上的照片\">\n", NULL));
     }
@@ -283,8 +285,7 @@ static int send_html_view(const verify_view *v)
 #undef OUT
     apr_table_setn(v->r->headers_out, "Content-Security-Policy", CSP);
     apr_table_setn(v->r->headers_out, "Referrer-Policy", "no-referrer");
-    return send_text(v->r, HTTP_OK, "text/html; charset=utf-8", "no-store",
-                     apr_array_pstrcat(p, out, 0));
+    return send_text(v->r, HTTP_OK, "text/html; charset=utf-8", "no-store", apr_array_pstrcat(p, out, 0));
 }
 
 /* ---- routes ------------------------------------------------------------------ */
@@ -294,16 +295,14 @@ static int send_keys(request_rec *r, const cc_proof_conf *conf)
     json_t *keys = json_array();
     for (int i = 0; i < conf->keys->nelts; i++) {
         const cc_sign_key *key = APR_ARRAY_IDX(conf->keys, i, cc_sign_key *);
-        json_array_append_new(keys, json_pack("{s:s, s:b, s:s, s:s, s:s, s:s}",
-                                              "kid", cc_sign_key_id(key), "current", i == 0,
-                                              "kty", "OKP", "crv", "Ed25519",
-                                              "x", cc_sign_key_public_raw(key),
-                                              "pem", cc_sign_key_public_pem(key)));
+        json_array_append_new(keys,
+                              json_pack("{s:s, s:b, s:s, s:s, s:s, s:s}", "kid", cc_sign_key_id(key),
+                                        "current", i == 0, "kty", "OKP", "crv", "Ed25519", "x",
+                                        cc_sign_key_public_raw(key), "pem", cc_sign_key_public_pem(key)));
     }
-    json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "algorithm", "Ed25519",
-                          "payload", CC_QR_CLAIM_TAG "|kid|id|member_no|sha256_hex(name)|issue_date",
-                          "url_parameters", "k=kid, m=member_no, d=issue_date, s=base64url(signature)",
-                          "keys", keys);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "algorithm", "Ed25519", "payload",
+                          CC_QR_CLAIM_TAG "|kid|id|member_no|sha256_hex(name)|issue_date", "url_parameters",
+                          "k=kid, m=member_no, d=issue_date, s=base64url(signature)", "keys", keys);
     char *text = json_dumps(o, JSON_COMPACT | JSON_INDENT(1));
     json_decref(o);
     if (text == NULL) {

@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <setjmp.h>
-#include <stdio.h>  /* jpeglib.h uses FILE without including it */
+#include <stdio.h> /* jpeglib.h uses FILE without including it */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +18,10 @@
 #define H CC_CAPTCHA_HEIGHT
 #define GLYPH_COLS 5
 #define GLYPH_ROWS 7
-#define SUPERSAMPLE 3       /* per axis: smooth glyph edges */
-#define MARGIN 12           /* pixels left free at the left and right */
-#define LINES_BEHIND 2      /* noise lines under the characters */
-#define LINES_OVER 2        /* and over them */
+#define SUPERSAMPLE 3  /* per axis: smooth glyph edges */
+#define MARGIN 12      /* pixels left free at the left and right */
+#define LINES_BEHIND 2 /* noise lines under the characters */
+#define LINES_OVER 2   /* and over them */
 #define NOISE_DOTS 220
 #define JPEG_QUALITY 80
 
@@ -158,11 +158,11 @@ static const glyph *glyph_of(char ch)
 
 /* Where and how one character is drawn. */
 typedef struct placement {
-    double cx, cy;          /* centre, in pixels */
-    double scale;           /* pixels per font cell */
-    double cos_a, sin_a;    /* rotation */
-    double shear;           /* horizontal slant per unit of height */
-    unsigned char rgb[3];   /* ink */
+    double cx, cy;        /* centre, in pixels */
+    double scale;         /* pixels per font cell */
+    double cos_a, sin_a;  /* rotation */
+    double shear;         /* horizontal slant per unit of height */
+    unsigned char rgb[3]; /* ink */
 } placement;
 
 /* The baseline wave shared by all characters. */
@@ -185,8 +185,7 @@ static int cell(const glyph *gl, int col, int row)
 
 /* Where the image point (x, y) falls on the glyph's cell grid: columns and
  * rows from its top-left corner. */
-static void grid_position(const placement *pl, const wave *wv, double x, double y,
-                          double *col, double *row)
+static void grid_position(const placement *pl, const wave *wv, double x, double y, double *col, double *row)
 {
     double dx = x - pl->cx, dy = y - pl->cy - wave_at(wv, x);
     double v = -pl->sin_a * dx + pl->cos_a * dy;
@@ -277,7 +276,7 @@ typedef struct jpeg_writer {
     struct jpeg_compress_struct cinfo;
     struct jpeg_error_mgr err;
     jmp_buf escape;
-    unsigned char *buf;     /* malloc'd by jpeg_mem_dest */
+    unsigned char *buf; /* malloc'd by jpeg_mem_dest */
     unsigned long size;
 } jpeg_writer;
 
@@ -297,7 +296,7 @@ static int compress_rows(jpeg_writer *w, const unsigned char *rgb)
     if (setjmp(w->escape)) {
         return 0;
     }
-    jpeg_create_compress(cinfo);  /* keeps err and client_data */
+    jpeg_create_compress(cinfo); /* keeps err and client_data */
     jpeg_mem_dest(cinfo, &w->buf, &w->size);
     cinfo->image_width = W;
     cinfo->image_height = H;
@@ -314,8 +313,8 @@ static int compress_rows(jpeg_writer *w, const unsigned char *rgb)
     return 1;
 }
 
-apr_status_t cc_captcha_jpeg(const unsigned char *rgb, apr_pool_t *p,
-                             const unsigned char **jpeg, apr_size_t *len)
+apr_status_t cc_captcha_jpeg(const unsigned char *rgb, apr_pool_t *p, const unsigned char **jpeg,
+                             apr_size_t *len)
 {
     jpeg_writer w;
     memset(&w, 0, sizeof w);

@@ -15,9 +15,9 @@
 extern const char cc_captcha_alphabet[];
 
 typedef struct cc_captcha {
-    const char *answer;           /* CC_CAPTCHA_LENGTH characters of the alphabet */
-    const unsigned char *jpeg;    /* the image, CC_CAPTCHA_WIDTH x CC_CAPTCHA_HEIGHT */
-    apr_size_t jpeg_len;          /* its size in bytes */
+    const char *answer;        /* CC_CAPTCHA_LENGTH characters of the alphabet */
+    const unsigned char *jpeg; /* the image, CC_CAPTCHA_WIDTH x CC_CAPTCHA_HEIGHT */
+    apr_size_t jpeg_len;       /* its size in bytes */
 } cc_captcha;
 
 /* A new captcha: a random answer drawn with random distortions. Returns
@@ -31,8 +31,8 @@ unsigned char *cc_captcha_render(const char *answer, apr_uint64_t seed, apr_pool
 
 /* Encodes pixels from cc_captcha_render as a JPEG in p. APR_SUCCESS or
  * APR_EGENERAL (libjpeg failed). */
-apr_status_t cc_captcha_jpeg(const unsigned char *rgb, apr_pool_t *p,
-                             const unsigned char **jpeg, apr_size_t *len);
+apr_status_t cc_captcha_jpeg(const unsigned char *rgb, apr_pool_t *p, const unsigned char **jpeg,
+                             apr_size_t *len);
 
 /* A typed answer as it is compared: surrounding spaces dropped, letters in
  * upper case (answers are case-insensitive). NULL when it is longer than an

@@ -20,8 +20,7 @@ static const char *hex_of(const unsigned char *bytes, apr_size_t n, apr_pool_t *
 
 const char *cc_random_token(apr_size_t nbytes, apr_pool_t *p)
 {
-    static const char b64url[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     unsigned char *raw = apr_palloc(p, nbytes);
     if (RAND_bytes(raw, (int)nbytes) != 1) {
         return NULL;
@@ -53,7 +52,7 @@ const char *cc_random_chars(const char *alphabet, apr_size_t n, apr_pool_t *p)
     unsigned limit = 256 - 256 % (unsigned)size;
     char *out = apr_palloc(p, n + 1);
     unsigned char byte;
-    for (apr_size_t i = 0; i < n; ) {
+    for (apr_size_t i = 0; i < n;) {
         if (RAND_bytes(&byte, 1) != 1) {
             return NULL;
         }
@@ -74,8 +73,8 @@ const char *cc_sha256_hex(const void *data, apr_size_t len, apr_pool_t *p)
     return hex_of(md, md_len, p);
 }
 
-const char *cc_hmac_sha256_hex(const void *key, apr_size_t key_len,
-                               const void *data, apr_size_t len, apr_pool_t *p)
+const char *cc_hmac_sha256_hex(const void *key, apr_size_t key_len, const void *data, apr_size_t len,
+                               apr_pool_t *p)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;

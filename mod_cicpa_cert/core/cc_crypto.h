@@ -16,8 +16,8 @@ const char *cc_random_chars(const char *alphabet, apr_size_t n, apr_pool_t *p);
 const char *cc_sha256_hex(const void *data, apr_size_t len, apr_pool_t *p);
 
 /* Lower-case hex HMAC-SHA256 of data under key. */
-const char *cc_hmac_sha256_hex(const void *key, apr_size_t key_len,
-                               const void *data, apr_size_t len, apr_pool_t *p);
+const char *cc_hmac_sha256_hex(const void *key, apr_size_t key_len, const void *data, apr_size_t len,
+                               apr_pool_t *p);
 
 /* 1 when the NUL-terminated strings are equal, in time independent of where
  * they differ (lengths may leak). */

@@ -5,8 +5,8 @@
 #include "cc_csv.h"
 
 typedef struct csv_reader {
-    const char *s, *end;  /* what is left to read */
-    int line;             /* the line of *s */
+    const char *s, *end; /* what is left to read */
+    int line;            /* the line of *s */
     apr_pool_t *p;
 } csv_reader;
 
@@ -88,8 +88,8 @@ static cc_csv_record *read_record(csv_reader *rd, const char **err)
     }
 }
 
-apr_status_t cc_csv_parse(const char *text, apr_size_t len, apr_pool_t *p,
-                          apr_array_header_t **records, const char **err)
+apr_status_t cc_csv_parse(const char *text, apr_size_t len, apr_pool_t *p, apr_array_header_t **records,
+                          const char **err)
 {
     csv_reader rd = { text, text + len, 1, p };
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {

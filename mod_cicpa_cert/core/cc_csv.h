@@ -16,8 +16,8 @@ typedef struct cc_csv_record {
  * skipping empty lines. Returns APR_SUCCESS, or APR_EGENERAL with *err
  * naming the line of an unterminated quoted field or of a quote where none
  * may be. */
-apr_status_t cc_csv_parse(const char *text, apr_size_t len, apr_pool_t *p,
-                          apr_array_header_t **records, const char **err);
+apr_status_t cc_csv_parse(const char *text, apr_size_t len, apr_pool_t *p, apr_array_header_t **records,
+                          const char **err);
 
 /* field as a CSV field: quoted (quotes doubled) when it holds a comma, a
  * quote, CR or LF, else as it is. A field starting with = + - @, a tab or a

@@ -47,14 +47,16 @@ const char *cc_face_request_json(const cc_face_request *req, apr_pool_t *p)
 {
     char *b64 = apr_palloc(p, apr_base64_encode_len((int)req->photo_len));
     apr_base64_encode_binary(b64, req->photo, (int)req->photo_len);
-    return cc_json_text(json_pack("{s:s, s:s, s:s, s:s}", "request_id", req->request_id,
-                          "name", req->name, "id_number", req->id_number, "photo", b64), p);
+    return cc_json_text(json_pack("{s:s, s:s, s:s, s:s}", "request_id", req->request_id, "name", req->name,
+                                  "id_number", req->id_number, "photo", b64),
+                        p);
 }
 
 const char *cc_face_response_json(const cc_face_response *resp, apr_pool_t *p)
 {
-    return cc_json_text(json_pack("{s:s, s:s, s:i}", "request_id", resp->request_id,
-                          "result", cc_face_result_name(resp->result), "score", resp->score), p);
+    return cc_json_text(json_pack("{s:s, s:s, s:i}", "request_id", resp->request_id, "result",
+                                  cc_face_result_name(resp->result), "score", resp->score),
+                        p);
 }
 
 /* The string member key of obj copied into p, or NULL when absent, not a
@@ -89,8 +91,8 @@ static apr_status_t decode_photo(const char *b64, apr_pool_t *p, cc_face_request
     return APR_SUCCESS;
 }
 
-apr_status_t cc_face_request_parse(const char *body, apr_size_t len, apr_pool_t *p,
-                                   cc_face_request *out, const char **err)
+apr_status_t cc_face_request_parse(const char *body, apr_size_t len, apr_pool_t *p, cc_face_request *out,
+                                   const char **err)
 {
     json_t *root = load_object(body, len, err);
     if (root == NULL) {
@@ -110,8 +112,8 @@ apr_status_t cc_face_request_parse(const char *body, apr_size_t len, apr_pool_t 
     return rv;
 }
 
-apr_status_t cc_face_response_parse(const char *body, apr_size_t len, apr_pool_t *p,
-                                    cc_face_response *out, const char **err)
+apr_status_t cc_face_response_parse(const char *body, apr_size_t len, apr_pool_t *p, cc_face_response *out,
+                                    const char **err)
 {
     json_t *root = load_object(body, len, err);
     if (root == NULL) {
@@ -133,8 +135,8 @@ apr_status_t cc_face_response_parse(const char *body, apr_size_t len, apr_pool_t
     return rv;
 }
 
-const char *cc_face_signature(const char *key, const char *timestamp,
-                              const char *body, apr_size_t len, apr_pool_t *p)
+const char *cc_face_signature(const char *key, const char *timestamp, const char *body, apr_size_t len,
+                              apr_pool_t *p)
 {
     const char *prefix = apr_pstrcat(p, timestamp, ".", NULL);
     apr_size_t prefix_len = strlen(prefix);
@@ -144,9 +146,8 @@ const char *cc_face_signature(const char *key, const char *timestamp,
     return cc_hmac_sha256_hex(key, strlen(key), message, prefix_len + len, p);
 }
 
-int cc_face_signature_ok(const char *key, const char *timestamp, const char *signature,
-                         const char *body, apr_size_t len, apr_time_t now,
-                         int max_skew, apr_pool_t *p)
+int cc_face_signature_ok(const char *key, const char *timestamp, const char *signature, const char *body,
+                         apr_size_t len, apr_time_t now, int max_skew, apr_pool_t *p)
 {
     char *end = NULL;
     if (timestamp == NULL || signature == NULL) {

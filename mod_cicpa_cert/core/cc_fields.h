@@ -23,9 +23,8 @@
  * YYYY-MM-DD. Returns NULL and sets *normalised when valid, otherwise a Chinese
  * message for the member. An empty value is valid here (required-ness is
  * checked by the caller). */
-const char *cc_field_check(const char *kind, const char *value, int max_chars,
-                           const char *options, const char *today,
-                           apr_pool_t *p, const char **normalised);
+const char *cc_field_check(const char *kind, const char *value, int max_chars, const char *options,
+                           const char *today, apr_pool_t *p, const char **normalised);
 
 /* ID document types: 居民身份证, 护照, 港澳居民来往内地通行证,
  * 台湾居民来往大陆通行证, 港澳台居民居住证. True if type is one of them. */
@@ -39,7 +38,6 @@ int cc_id_type_is_mainland(const char *type);
  * (GB 11643: 18 characters, check digit, real birth date) birth_date, when
  * non-empty, must equal the date in the number. NULL when valid, otherwise a
  * Chinese message. */
-const char *cc_id_number_check(const char *type, const char *number,
-                               const char *birth_date, apr_pool_t *p);
+const char *cc_id_number_check(const char *type, const char *number, const char *birth_date, apr_pool_t *p);
 
 #endif

@@ -4,8 +4,8 @@
 #include <apr_file_io.h>
 #include <apr_strings.h>
 
-const unsigned char *cc_file_read(const char *path, apr_size_t max, apr_pool_t *p,
-                                  apr_size_t *len, const char **err)
+const unsigned char *cc_file_read(const char *path, apr_size_t max, apr_pool_t *p, apr_size_t *len,
+                                  const char **err)
 {
     apr_file_t *f = NULL;
     apr_finfo_t info;
@@ -16,8 +16,10 @@ const unsigned char *cc_file_read(const char *path, apr_size_t max, apr_pool_t *
         rv = apr_file_info_get(&info, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
     }
     if (rv == APR_SUCCESS && (info.filetype != APR_REG || (apr_size_t)info.size > max)) {
-        *err = apr_psprintf(p, "%s: %s", path, info.filetype != APR_REG ? "not a regular file"
-                            : apr_psprintf(p, "larger than %" APR_SIZE_T_FMT " bytes", max));
+        *err = apr_psprintf(p, "%s: %s", path,
+                            info.filetype != APR_REG
+                                ? "not a regular file"
+                                : apr_psprintf(p, "larger than %" APR_SIZE_T_FMT " bytes", max));
         apr_file_close(f);
         return NULL;
     }

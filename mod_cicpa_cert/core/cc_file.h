@@ -8,7 +8,7 @@
 /* The contents of path, NUL-terminated (the NUL is not counted in *len),
  * or NULL with *err ("<path>: <reason>") when it cannot be read or is
  * larger than max bytes. */
-const unsigned char *cc_file_read(const char *path, apr_size_t max, apr_pool_t *p,
-                                  apr_size_t *len, const char **err);
+const unsigned char *cc_file_read(const char *path, apr_size_t max, apr_pool_t *p, apr_size_t *len,
+                                  const char **err);
 
 #endif

@@ -17,8 +17,7 @@ static int hex_value(char c)
 }
 
 /* Decodes the n bytes at s ('+' and %XX) into a new string *out. */
-static apr_status_t decode_component(const char *s, apr_size_t n,
-                                     apr_pool_t *p, const char **out)
+static apr_status_t decode_component(const char *s, apr_size_t n, apr_pool_t *p, const char **out)
 {
     char *decoded = apr_palloc(p, n + 1), *w = decoded;
     apr_size_t i;
@@ -34,8 +33,7 @@ static apr_status_t decode_component(const char *s, apr_size_t n,
                 return APR_EGENERAL;
             c = (char)(hi << 4 | lo);
             i += 2;
-        }
-        else if (c == '+') {
+        } else if (c == '+') {
             c = ' ';
         }
         if (c == '\0')
@@ -51,8 +49,7 @@ static apr_status_t decode_component(const char *s, apr_size_t n,
 
 /* Adds the name[=value] pair in the n bytes at s; an empty name is dropped,
  * a name already present is APR_EEXIST. */
-static apr_status_t add_pair(const char *s, apr_size_t n, apr_pool_t *p,
-                             apr_table_t *form)
+static apr_status_t add_pair(const char *s, apr_size_t n, apr_pool_t *p, apr_table_t *form)
 {
     const char *eq = memchr(s, '=', n);
     apr_size_t name_len = eq ? (apr_size_t)(eq - s) : n;
@@ -70,8 +67,7 @@ static apr_status_t add_pair(const char *s, apr_size_t n, apr_pool_t *p,
     return APR_SUCCESS;
 }
 
-apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
-                           apr_table_t **out)
+apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p, apr_table_t **out)
 {
     apr_table_t *form = apr_table_make(p, 16);
     apr_size_t start = 0;
@@ -81,8 +77,7 @@ apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
         const char *amp = memchr(body + start, '&', len - start);
         apr_size_t end = amp ? (apr_size_t)(amp - body) : len;
 
-        apr_status_t rv = end > start ? add_pair(body + start, end - start, p, form)
-                                      : APR_SUCCESS;
+        apr_status_t rv = end > start ? add_pair(body + start, end - start, p, form) : APR_SUCCESS;
 
         if (rv != APR_SUCCESS)
             return rv;

@@ -10,7 +10,6 @@
  * byte, or invalid UTF-8, and APR_EEXIST on a key sent twice (refused like
  * a duplicate JSON key: which value was meant is anyone's guess, and layers
  * that pick differently could be played against each other). */
-apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p,
-                           apr_table_t **out);
+apr_status_t cc_form_parse(const char *body, apr_size_t len, apr_pool_t *p, apr_table_t **out);
 
 #endif

@@ -9,10 +9,10 @@
 /* The libjpeg state of one decode. It lives in a caller of the functions
  * that call setjmp, so a longjmp back into them cannot clobber it. */
 typedef struct cc_jpeg_reader {
-    struct jpeg_decompress_struct cinfo;  /* the decompressor */
-    struct jpeg_error_mgr err;            /* errors and warnings: longjmp to escape */
-    struct jpeg_progress_mgr progress;    /* stops files with too many scans */
-    jmp_buf escape;                       /* where libjpeg trouble lands */
+    struct jpeg_decompress_struct cinfo; /* the decompressor */
+    struct jpeg_error_mgr err;           /* errors and warnings: longjmp to escape */
+    struct jpeg_progress_mgr progress;   /* stops files with too many scans */
+    jmp_buf escape;                      /* where libjpeg trouble lands */
 } cc_jpeg_reader;
 
 /* Sets the handlers: every error and every warning (libjpeg reports corrupt

@@ -97,7 +97,7 @@ const char *cc_mail_header_text(const char *text, apr_pool_t *p)
         return NULL;
     }
     const char *out = "";
-    for (const char *s = text; *s; ) {
+    for (const char *s = text; *s;) {
         apr_size_t n = word_chunk(s);
         out = apr_pstrcat(p, out, *out ? "\r\n " : "", "=?UTF-8?B?", base64_of(s, n, p), "?=", NULL);
         s += n;
@@ -139,15 +139,13 @@ static const char *rfc5322_date(apr_time_t t, apr_pool_t *p)
 {
     apr_time_exp_t tm;
     apr_time_exp_gmt(&tm, t);
-    return apr_psprintf(p, "%s, %02d %s %04d %02d:%02d:%02d +0000", apr_day_snames[tm.tm_wday],
-                        tm.tm_mday, apr_month_snames[tm.tm_mon], tm.tm_year + 1900,
-                        tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return apr_psprintf(p, "%s, %02d %s %04d %02d:%02d:%02d +0000", apr_day_snames[tm.tm_wday], tm.tm_mday,
+                        apr_month_snames[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static int token_ok(const char *s)
 {
-    return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
-                 == strlen(s);
+    return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == strlen(s);
 }
 
 /* text with every line ended by CRLF, as MIME canonical text form wants. */
@@ -182,8 +180,8 @@ static const char *base64_body(const char *text, apr_pool_t *p)
 
 const char *cc_mail_message(const cc_mail *mail, apr_pool_t *p)
 {
-    if (!cc_mail_address_ok(mail->from) || !cc_mail_address_ok(mail->to)
-        || !token_ok(mail->message_id) || cc_utf8_chars(mail->text) < 0) {
+    if (!cc_mail_address_ok(mail->from) || !cc_mail_address_ok(mail->to) || !token_ok(mail->message_id)
+        || cc_utf8_chars(mail->text) < 0) {
         return NULL;
     }
     const char *from = mailbox(mail->from_name, mail->from, p);
@@ -191,18 +189,12 @@ const char *cc_mail_message(const cc_mail *mail, apr_pool_t *p)
     if (from == NULL || subject == NULL) {
         return NULL;
     }
-    return apr_pstrcat(p,
-        "Date: ", rfc5322_date(mail->date, p), "\r\n",
-        "From: ", from, "\r\n",
-        "To: ", mail->to, "\r\n",
-        "Subject: ", subject, "\r\n",
-        "Message-ID: <", mail->message_id, strchr(mail->from, '@'), ">\r\n",
-        "Auto-Submitted: auto-generated\r\n",
-        "MIME-Version: 1.0\r\n",
-        "Content-Type: text/plain; charset=UTF-8\r\n",
-        "Content-Transfer-Encoding: base64\r\n",
-        "\r\n",
-        base64_body(crlf_lines(mail->text, p), p), NULL);
+    return apr_pstrcat(p, "Date: ", rfc5322_date(mail->date, p), "\r\n", "From: ", from, "\r\n",
+                       "To: ", mail->to, "\r\n", "Subject: ", subject, "\r\n", "Message-ID: <",
+                       mail->message_id, strchr(mail->from, '@'), ">\r\n",
+                       "Auto-Submitted: auto-generated\r\n", "MIME-Version: 1.0\r\n",
+                       "Content-Type: text/plain; charset=UTF-8\r\n", "Content-Transfer-Encoding: base64\r\n",
+                       "\r\n", base64_body(crlf_lines(mail->text, p), p), NULL);
 }
 
 const char *cc_mail_mask_address(const char *address, apr_pool_t *p)

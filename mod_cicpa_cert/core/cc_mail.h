@@ -8,13 +8,13 @@
 #include <apr_time.h>
 
 typedef struct cc_mail {
-    const char *from;        /* sender address (addr-spec: local@domain) */
-    const char *from_name;   /* sender's display name in UTF-8, or NULL */
-    const char *to;          /* recipient address (addr-spec) */
-    const char *subject;     /* UTF-8 */
-    const char *text;        /* UTF-8 body, lines ended by "\n" or "\r\n" */
-    apr_time_t date;         /* the Date header */
-    const char *message_id;  /* unique left part of the Message-ID (token
+    const char *from;       /* sender address (addr-spec: local@domain) */
+    const char *from_name;  /* sender's display name in UTF-8, or NULL */
+    const char *to;         /* recipient address (addr-spec) */
+    const char *subject;    /* UTF-8 */
+    const char *text;       /* UTF-8 body, lines ended by "\n" or "\r\n" */
+    apr_time_t date;        /* the Date header */
+    const char *message_id; /* unique left part of the Message-ID (token
                                 characters), completed with the sender's domain */
 } cc_mail;
 

@@ -9,8 +9,8 @@
  *
  * Only CRLF ends a line (all browsers and wx.uploadFile send it); guessing at
  * bare LF could change the last byte of binary data. */
-#ifndef _GNU_SOURCE  /* APR's flags usually define it already */
-#define _GNU_SOURCE  /* memmem: a linear-time search in glibc */
+#ifndef _GNU_SOURCE /* APR's flags usually define it already */
+#define _GNU_SOURCE /* memmem: a linear-time search in glibc */
 #endif
 #include "cc_multipart.h"
 
@@ -26,15 +26,11 @@
 typedef struct multipart_body {
     const unsigned char *start;
     const unsigned char *end;
-    const char *delimiter;   /* CRLF "--" boundary */
+    const char *delimiter; /* CRLF "--" boundary */
     apr_size_t delimiter_len;
 } multipart_body;
 
-typedef enum boundary_end {
-    BOUNDARY_OPENS_PART,
-    BOUNDARY_CLOSES_BODY,
-    BOUNDARY_MALFORMED
-} boundary_end;
+typedef enum boundary_end { BOUNDARY_OPENS_PART, BOUNDARY_CLOSES_BODY, BOUNDARY_MALFORMED } boundary_end;
 
 /* ---- header values: "type; name=value; name="quoted value"" */
 
@@ -75,8 +71,7 @@ static const char *leading_value(const char **at, apr_pool_t *p)
  * quote with backslashes kept as they are (browsers escape a quote in a
  * file name as %22, and Windows paths contain backslashes).  Returns 1 with
  * *name and *value copied into p, 0 at the end, -1 when malformed. */
-static int next_parameter(const char **at, apr_pool_t *p,
-                          const char **name, const char **value)
+static int next_parameter(const char **at, apr_pool_t *p, const char **name, const char **value)
 {
     const char *s = skip_spaces(*at), *start;
 
@@ -86,7 +81,7 @@ static int next_parameter(const char **at, apr_pool_t *p,
         return -1;
     s = skip_spaces(s + 1);
     if (*s == '\0')
-        return 0;  /* a trailing ';' */
+        return 0; /* a trailing ';' */
     for (start = s; *s && *s != '=' && *s != ';' && !is_space(*s); s++)
         ;
     if (s == start)
@@ -103,8 +98,7 @@ static int next_parameter(const char **at, apr_pool_t *p,
             return -1;
         *value = apr_pstrmemdup(p, start, (apr_size_t)(s - start));
         s++;
-    }
-    else {
+    } else {
         for (start = s; *s && *s != ';' && !is_space(*s); s++)
             ;
         *value = apr_pstrmemdup(p, start, (apr_size_t)(s - start));
@@ -130,14 +124,12 @@ static int valid_boundary(const char *boundary)
 
 /* The boundary parameter of a multipart/form-data Content-Type, or NULL
  * with *err set. */
-static const char *boundary_of(const char *content_type, apr_pool_t *p,
-                               const char **err)
+static const char *boundary_of(const char *content_type, apr_pool_t *p, const char **err)
 {
     const char *at = content_type, *name, *value, *boundary = NULL;
     int more;
 
-    if (content_type == NULL
-        || strcasecmp(leading_value(&at, p), "multipart/form-data") != 0) {
+    if (content_type == NULL || strcasecmp(leading_value(&at, p), "multipart/form-data") != 0) {
         *err = "Content-Type is not multipart/form-data";
         return NULL;
     }
@@ -192,8 +184,7 @@ static const char *decode_ext_value(const char *value, apr_pool_t *p)
 }
 
 /* form-data; name="..."; filename="..."; filename*=UTF-8''... */
-static const char *read_disposition(const char *value, cc_multipart_part *part,
-                                    apr_pool_t *p)
+static const char *read_disposition(const char *value, cc_multipart_part *part, apr_pool_t *p)
 {
     const char *at = value, *name, *param, *ext_filename = NULL;
     int more;
@@ -217,8 +208,8 @@ static const char *read_disposition(const char *value, cc_multipart_part *part,
 
 /* One "Name: value" line (without its CRLF); headers other than
  * Content-Disposition and Content-Type are ignored. */
-static const char *read_header_line(const unsigned char *line, apr_size_t len,
-                                    cc_multipart_part *part, apr_pool_t *p)
+static const char *read_header_line(const unsigned char *line, apr_size_t len, cc_multipart_part *part,
+                                    apr_pool_t *p)
 {
     const unsigned char *colon = memchr(line, ':', len);
     const char *name, *value;
@@ -240,8 +231,7 @@ static const char *read_header_line(const unsigned char *line, apr_size_t len,
 /* Reads the header lines at *at up to the blank line and moves *at to the
  * part's data.  The search starts at the CRLF that ended the boundary line,
  * so a part without headers (an immediate blank line) needs no special case. */
-static const char *read_part_headers(const unsigned char **at,
-                                     const unsigned char *end,
+static const char *read_part_headers(const unsigned char **at, const unsigned char *end,
                                      cc_multipart_part *part, apr_pool_t *p)
 {
     const unsigned char *from = *at - 2, *blank, *line;
@@ -251,7 +241,7 @@ static const char *read_part_headers(const unsigned char **at,
     blank = memmem(from, window < most ? window : most, BLANK_LINE, 4);
     if (blank == NULL)
         return window < most ? "part headers not terminated" : "part headers too long";
-    for (line = *at; line < blank + 2; ) {
+    for (line = *at; line < blank + 2;) {
         const unsigned char *eol = memmem(line, (apr_size_t)(blank + 2 - line), CRLF, 2);
 
         err = read_header_line(line, (apr_size_t)(eol - line), part, p);
@@ -283,8 +273,7 @@ static const unsigned char *after_first_boundary(const multipart_body *body)
 
 /* What follows a boundary: "--" closes the body (the epilogue is ignored);
  * otherwise optional spaces and tabs and a CRLF, after which *at is moved. */
-static boundary_end read_boundary_end(const unsigned char **at,
-                                      const unsigned char *end)
+static boundary_end read_boundary_end(const unsigned char **at, const unsigned char *end)
 {
     const unsigned char *s = *at;
 
@@ -299,12 +288,11 @@ static boundary_end read_boundary_end(const unsigned char **at,
 }
 
 /* The part's data runs from *at to the next delimiter, after which *at moves. */
-static const char *read_part_data(const multipart_body *body,
-                                  const unsigned char **at,
+static const char *read_part_data(const multipart_body *body, const unsigned char **at,
                                   cc_multipart_part *part)
 {
-    const unsigned char *delimiter = memmem(*at, (apr_size_t)(body->end - *at),
-                                            body->delimiter, body->delimiter_len);
+    const unsigned char *delimiter =
+        memmem(*at, (apr_size_t)(body->end - *at), body->delimiter, body->delimiter_len);
 
     if (delimiter == NULL)
         return "missing closing boundary";
@@ -314,8 +302,7 @@ static const char *read_part_data(const multipart_body *body,
     return NULL;
 }
 
-static const char *read_parts(const multipart_body *body,
-                              apr_array_header_t *parts, apr_pool_t *p)
+static const char *read_parts(const multipart_body *body, apr_array_header_t *parts, apr_pool_t *p)
 {
     const unsigned char *at = after_first_boundary(body);
     const char *err;
@@ -345,10 +332,8 @@ static const char *read_parts(const multipart_body *body,
     }
 }
 
-apr_status_t cc_multipart_parse(const char *content_type,
-                                const unsigned char *body, apr_size_t len,
-                                apr_pool_t *p, apr_array_header_t **parts,
-                                const char **err)
+apr_status_t cc_multipart_parse(const char *content_type, const unsigned char *body, apr_size_t len,
+                                apr_pool_t *p, apr_array_header_t **parts, const char **err)
 {
     const char *boundary = boundary_of(content_type, p, err);
     multipart_body scan;
@@ -369,8 +354,7 @@ apr_status_t cc_multipart_parse(const char *content_type,
     return APR_SUCCESS;
 }
 
-const cc_multipart_part *cc_multipart_find(const apr_array_header_t *parts,
-                                           const char *name)
+const cc_multipart_part *cc_multipart_find(const apr_array_header_t *parts, const char *name)
 {
     const cc_multipart_part *part = (const cc_multipart_part *)parts->elts;
 

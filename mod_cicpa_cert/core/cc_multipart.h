@@ -5,9 +5,9 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
-#define CC_MULTIPART_MAX_BOUNDARY 70        /* characters in a boundary (RFC 2046) */
-#define CC_MULTIPART_MAX_PARTS 100          /* parts in one body */
-#define CC_MULTIPART_MAX_HEADER_BYTES 8192  /* header lines of one part, blank line excluded */
+#define CC_MULTIPART_MAX_BOUNDARY 70       /* characters in a boundary (RFC 2046) */
+#define CC_MULTIPART_MAX_PARTS 100         /* parts in one body */
+#define CC_MULTIPART_MAX_HEADER_BYTES 8192 /* header lines of one part, blank line excluded */
 
 typedef struct cc_multipart_part {
     const char *name;          /* form field name */
@@ -22,13 +22,10 @@ typedef struct cc_multipart_part {
  * on malformed input APR_EGENERAL returns with *err a short English reason
  * and *parts NULL.  Lines must end in CRLF; filename*= (RFC 5987, UTF-8)
  * wins over filename=. */
-apr_status_t cc_multipart_parse(const char *content_type,
-                                const unsigned char *body, apr_size_t len,
-                                apr_pool_t *p, apr_array_header_t **parts,
-                                const char **err);
+apr_status_t cc_multipart_parse(const char *content_type, const unsigned char *body, apr_size_t len,
+                                apr_pool_t *p, apr_array_header_t **parts, const char **err);
 
 /* The first part named name, or NULL. */
-const cc_multipart_part *cc_multipart_find(const apr_array_header_t *parts,
-                                           const char *name);
+const cc_multipart_part *cc_multipart_find(const apr_array_header_t *parts, const char *name);
 
 #endif

@@ -9,7 +9,7 @@
 #include "cc_outbox.h"
 
 #define SCHEME "file://"
-#define RANDOM_BYTES 12     /* 16 base64url characters */
+#define RANDOM_BYTES 12 /* 16 base64url characters */
 #define MAX_SUFFIX 8
 
 int cc_outbox_url(const char *url)
@@ -32,8 +32,10 @@ const char *cc_outbox_problem(const char *directive, const char *url, apr_pool_t
     const char *dir = folder_of(url);
     apr_finfo_t info;
     if (dir == NULL) {
-        return apr_psprintf(p, "%s: an outbox is file:///FOLDER (an absolute path of at most %d"
-                            " bytes, no host), not '%s'", directive, CC_OUTBOX_MAX_DIR, url);
+        return apr_psprintf(p,
+                            "%s: an outbox is file:///FOLDER (an absolute path of at most %d"
+                            " bytes, no host), not '%s'",
+                            directive, CC_OUTBOX_MAX_DIR, url);
     }
     if (apr_stat(&info, dir, APR_FINFO_TYPE, p) != APR_SUCCESS || info.filetype != APR_DIR) {
         return apr_psprintf(p, "%s: the outbox %s is not an existing folder", directive, dir);
@@ -75,8 +77,8 @@ static apr_status_t write_new(const char *path, const char *data, apr_size_t len
     return rv != APR_SUCCESS ? rv : closed;
 }
 
-apr_status_t cc_outbox_write(const char *url, const char *suffix, const char *data,
-                             apr_size_t len, apr_pool_t *p, const char **name)
+apr_status_t cc_outbox_write(const char *url, const char *suffix, const char *data, apr_size_t len,
+                             apr_pool_t *p, const char **name)
 {
     const char *dir = folder_of(url);
     const char *file = suffix_ok(suffix) ? new_name(suffix, p) : NULL;

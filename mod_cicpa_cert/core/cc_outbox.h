@@ -24,7 +24,7 @@ const char *cc_outbox_problem(const char *directive, const char *url, apr_pool_t
  * letters such as "eml"), mode 0600. Atomic: written under a hidden
  * temporary name in the same folder, then renamed, so a reader never sees
  * a partial message. *name is the file's name (without the folder). */
-apr_status_t cc_outbox_write(const char *url, const char *suffix, const char *data,
-                             apr_size_t len, apr_pool_t *p, const char **name);
+apr_status_t cc_outbox_write(const char *url, const char *suffix, const char *data, apr_size_t len,
+                             apr_pool_t *p, const char **name);
 
 #endif

@@ -35,8 +35,7 @@ static int same_ignoring_case(const char *password, const char *other)
     return other != NULL && *other != '\0' && strcasecmp(password, other) == 0;
 }
 
-const char *cc_password_problem(const char *password, const char *member_no,
-                                const char *id_number)
+const char *cc_password_problem(const char *password, const char *member_no, const char *id_number)
 {
     apr_size_t len = strlen(password);
     int classes = 0;
@@ -69,6 +68,5 @@ const char *cc_password_reset_code(apr_pool_t *p)
 
 int cc_password_code_shape_ok(const char *s)
 {
-    return strlen(s) == CC_RESET_CODE_DIGITS
-           && strspn(s, "0123456789") == CC_RESET_CODE_DIGITS;
+    return strlen(s) == CC_RESET_CODE_DIGITS && strspn(s, "0123456789") == CC_RESET_CODE_DIGITS;
 }

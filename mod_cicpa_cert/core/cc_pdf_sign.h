@@ -17,8 +17,8 @@ typedef struct cc_pdf_signer cc_pdf_signer;
  * signature. NULL and *err (naming the file, never key material) on
  * failure. Everything is freed with p; the signer is read-only afterwards,
  * so threads share it. */
-cc_pdf_signer *cc_pdf_signer_load(const char *cert_path, const char *key_path,
-                                  apr_pool_t *p, const char **err);
+cc_pdf_signer *cc_pdf_signer_load(const char *cert_path, const char *key_path, apr_pool_t *p,
+                                  const char **err);
 
 /* Bytes reserved for the CMS in /Contents (the hex string is twice as long). */
 apr_size_t cc_pdf_signer_reserve(const cc_pdf_signer *signer);
@@ -30,8 +30,7 @@ const char *cc_pdf_signer_subject(const cc_pdf_signer *signer);
  * page tree without /Annots, no /AcroForm, not encrypted) at time when: sets
  * *out to the signed document (pdf followed by the update) in p. Returns 1,
  * or 0 with *err. */
-int cc_pdf_sign(const cc_pdf_signer *signer, const unsigned char *pdf, apr_size_t len,
-                apr_time_t when, apr_pool_t *p, unsigned char **out, apr_size_t *out_len,
-                const char **err);
+int cc_pdf_sign(const cc_pdf_signer *signer, const unsigned char *pdf, apr_size_t len, apr_time_t when,
+                apr_pool_t *p, unsigned char **out, apr_size_t *out_len, const char **err);
 
 #endif

@@ -11,13 +11,13 @@
 #define UNIFORM_STDDEV 6.0
 
 typedef struct thumb {
-    double px[CC_THUMB_W * CC_THUMB_H];  /* mean grey per cell, then normalised */
-    double stddev;                       /* before normalisation */
+    double px[CC_THUMB_W * CC_THUMB_H]; /* mean grey per cell, then normalised */
+    double stddev;                      /* before normalisation */
 } thumb;
 
 /* Adds one decoded grey row to the cells it falls in. */
-static void add_row(thumb *t, unsigned *counts, const JSAMPLE *row, unsigned width,
-                    unsigned y, unsigned height)
+static void add_row(thumb *t, unsigned *counts, const JSAMPLE *row, unsigned width, unsigned y,
+                    unsigned height)
 {
     unsigned cy = y * CC_THUMB_H / height;
     for (unsigned x = 0; x < width; x++) {
@@ -114,8 +114,8 @@ static int read_header(cc_jpeg_reader *reader, const unsigned char *data, apr_si
     }
     cc_jpeg_reader_create(reader);
     jpeg_mem_src(cinfo, data, len);
-    if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK
-        || cinfo->image_width > MAX_SIDE || cinfo->image_height > MAX_SIDE) {
+    if (jpeg_read_header(cinfo, TRUE) != JPEG_HEADER_OK || cinfo->image_width > MAX_SIDE
+        || cinfo->image_height > MAX_SIDE) {
         return 0;
     }
     cinfo->out_color_space = JCS_GRAYSCALE;
@@ -147,8 +147,8 @@ static double correlation(const thumb *a, const thumb *b)
 }
 
 apr_status_t cc_photo_compare(const unsigned char *upload, apr_size_t upload_len,
-                              const unsigned char *reference, apr_size_t reference_len,
-                              apr_pool_t *p, cc_photo_similarity *out)
+                              const unsigned char *reference, apr_size_t reference_len, apr_pool_t *p,
+                              cc_photo_similarity *out)
 {
     thumb a, b;
     if (!make_thumb(upload, upload_len, p, &a) || !make_thumb(reference, reference_len, p, &b)) {

@@ -46,10 +46,10 @@ typedef struct photo_density {
 
 /* What the colour and background rules need, counted row by row. */
 typedef struct pixel_tally {
-    apr_size_t total;       /* all pixels */
-    apr_size_t coloured;    /* pixels whose chroma reaches colour_min_chroma */
-    apr_size_t band;        /* pixels in the background band */
-    apr_size_t band_white;  /* band pixels whose every channel reaches white_min */
+    apr_size_t total;      /* all pixels */
+    apr_size_t coloured;   /* pixels whose chroma reaches colour_min_chroma */
+    apr_size_t band;       /* pixels in the background band */
+    apr_size_t band_white; /* band pixels whose every channel reaches white_min */
 } pixel_tally;
 
 /* A TIFF structure inside an EXIF APP1 marker. */
@@ -88,8 +88,7 @@ void cc_photo_rules_default(cc_photo_rules *rules)
     rules->colour_share_pct = 2;
 }
 
-static void add_problem(apr_array_header_t *problems, const char *code,
-                        const char *message)
+static void add_problem(apr_array_header_t *problems, const char *code, const char *message)
 {
     cc_photo_problem *problem = apr_array_push(problems);
     problem->code = code;
@@ -104,8 +103,7 @@ static void add_corrupt(apr_array_header_t *problems)
 /* Creates the decompressor and reads the markers up to the first scan: the
  * dimensions, the JFIF density and the APP1 (EXIF) markers, which are kept.
  * False when libjpeg gives up or warns. */
-static int read_header(cc_jpeg_reader *reader, const unsigned char *data,
-                       apr_size_t len)
+static int read_header(cc_jpeg_reader *reader, const unsigned char *data, apr_size_t len)
 {
     j_decompress_ptr cinfo = &reader->cinfo;
 
@@ -121,8 +119,7 @@ static int read_header(cc_jpeg_reader *reader, const unsigned char *data,
 
 /* Locals rather than fields in the loops below: stores through a pointer
  * would force reloads, since JSAMPLE (unsigned char) aliases everything. */
-static void tally_band(pixel_tally *tally, const cc_photo_rules *rules,
-                       const JSAMPLE *row, int from, int to)
+static void tally_band(pixel_tally *tally, const cc_photo_rules *rules, const JSAMPLE *row, int from, int to)
 {
     const int white_min = rules->white_min;
     apr_size_t white = 0;
@@ -137,8 +134,7 @@ static void tally_band(pixel_tally *tally, const cc_photo_rules *rules,
  * must be background: the top border_px rows, and border_px columns at each
  * side over the upper half (shoulders may reach the sides and the bottom
  * edge, so those are not measured). */
-static void tally_row(pixel_tally *tally, const cc_photo_rules *rules,
-                      const JSAMPLE *row, int y)
+static void tally_row(pixel_tally *tally, const cc_photo_rules *rules, const JSAMPLE *row, int y)
 {
     const JSAMPLE *end = row + rules->width * 3;
     const int min_chroma = rules->colour_min_chroma;
@@ -165,8 +161,8 @@ static void tally_row(pixel_tally *tally, const cc_photo_rules *rules,
 /* Decodes every row to RGB and tallies it; false when libjpeg gives up or
  * warns (corrupt or truncated data).  Called only once the header showed
  * exactly rules->width x rules->height pixels, so the row buffer fits. */
-static int decode_pixels(cc_jpeg_reader *reader, const cc_photo_rules *rules,
-                         pixel_tally *tally, apr_pool_t *p)
+static int decode_pixels(cc_jpeg_reader *reader, const cc_photo_rules *rules, pixel_tally *tally,
+                         apr_pool_t *p)
 {
     j_decompress_ptr cinfo = &reader->cinfo;
     /* libjpeg-turbo's SIMD colour conversion writes a 16-byte-aligned row
@@ -186,7 +182,7 @@ static int decode_pixels(cc_jpeg_reader *reader, const cc_photo_rules *rules,
             return 0;
         tally_row(tally, rules, row, y);
     }
-    jpeg_finish_decompress(cinfo);  /* reads on to EOI: a cut file warns here */
+    jpeg_finish_decompress(cinfo); /* reads on to EOI: a cut file warns here */
     return 1;
 }
 
@@ -210,15 +206,14 @@ static photo_density jfif_density(const struct jpeg_decompress_struct *cinfo)
         return density_of(cinfo->X_density, cinfo->Y_density, 1);
     case JFIF_UNIT_CM:
         return density_of(cinfo->X_density, cinfo->Y_density, CM_PER_INCH);
-    default:  /* 0: an aspect ratio only */
+    default: /* 0: an aspect ratio only */
         return unknown;
     }
 }
 
 static apr_uint32_t tiff_u16(const tiff_view *tiff, const unsigned char *at)
 {
-    return tiff->big_endian ? (apr_uint32_t)at[0] << 8 | at[1]
-                            : (apr_uint32_t)at[1] << 8 | at[0];
+    return tiff->big_endian ? (apr_uint32_t)at[0] << 8 | at[1] : (apr_uint32_t)at[1] << 8 | at[0];
 }
 
 static apr_uint32_t tiff_u32(const tiff_view *tiff, const unsigned char *at)
@@ -294,11 +289,9 @@ static photo_density exif_density(const exif_ifd0 *tags)
     photo_density unknown = { 0, 0, 0 };
     apr_uint32_t unit = tags->resolution_unit;
 
-    if (tags->x_resolution < 0 || tags->y_resolution < 0
-        || (unit != TIFF_UNIT_INCH && unit != TIFF_UNIT_CM))
+    if (tags->x_resolution < 0 || tags->y_resolution < 0 || (unit != TIFF_UNIT_INCH && unit != TIFF_UNIT_CM))
         return unknown;
-    return density_of(tags->x_resolution, tags->y_resolution,
-                      unit == TIFF_UNIT_CM ? CM_PER_INCH : 1);
+    return density_of(tags->x_resolution, tags->y_resolution, unit == TIFF_UNIT_CM ? CM_PER_INCH : 1);
 }
 
 /* JFIF's density when it has units; otherwise the first EXIF that has one. */
@@ -336,19 +329,20 @@ static photo_view viewed(const struct jpeg_decompress_struct *cinfo)
 
 /* ---- the rules */
 
-static void check_size(const cc_photo_rules *rules, apr_size_t len,
-                       apr_array_header_t *problems, apr_pool_t *p)
+static void check_size(const cc_photo_rules *rules, apr_size_t len, apr_array_header_t *problems,
+                       apr_pool_t *p)
 {
-    const char *code = len < rules->min_bytes ? "file_too_small"
-                     : len > rules->max_bytes ? "file_too_large" : NULL;
+    const char *code = len < rules->min_bytes   ? "file_too_small"
+                       : len > rules->max_bytes ? "file_too_large"
+                                                : NULL;
 
     if (code)
-        add_problem(problems, code, apr_psprintf(p,
-            "照片文件大小须在%" APR_SIZE_T_FMT "-%" APR_SIZE_T_FMT "K（%"
-            APR_SIZE_T_FMT "-%" APR_SIZE_T_FMT "字节）之间，当前为%"
-            APR_SIZE_T_FMT "字节",
-            rules->min_bytes / 1024, rules->max_bytes / 1024,
-            rules->min_bytes, rules->max_bytes, len));
+        add_problem(problems, code,
+                    apr_psprintf(p,
+                                 "照片文件大小须在%" APR_SIZE_T_FMT "-%" APR_SIZE_T_FMT "K（%" APR_SIZE_T_FMT
+                                 "-%" APR_SIZE_T_FMT "字节）之间，当前为%" APR_SIZE_T_FMT "字节",
+                                 rules->min_bytes / 1024, rules->max_bytes / 1024, rules->min_bytes,
+                                 rules->max_bytes, len));
 }
 
 static int starts_with_soi(const unsigned char *data, apr_size_t len)
@@ -357,14 +351,14 @@ static int starts_with_soi(const unsigned char *data, apr_size_t len)
 }
 
 /* Judged as shown: a 220x178 file that viewers turn upright is 178x220. */
-static int check_dimensions(const cc_photo_rules *rules, const photo_view *view,
-                            apr_array_header_t *problems, apr_pool_t *p)
+static int check_dimensions(const cc_photo_rules *rules, const photo_view *view, apr_array_header_t *problems,
+                            apr_pool_t *p)
 {
     if (view->width == (JDIMENSION)rules->width && view->height == (JDIMENSION)rules->height)
         return 1;
-    add_problem(problems, "bad_dimensions", apr_psprintf(p,
-        "照片像素须为%d×%d（宽×高），当前为%u×%u",
-        rules->width, rules->height, view->width, view->height));
+    add_problem(problems, "bad_dimensions",
+                apr_psprintf(p, "照片像素须为%d×%d（宽×高），当前为%u×%u", rules->width, rules->height,
+                             view->width, view->height));
     return 0;
 }
 
@@ -373,20 +367,27 @@ static int check_dimensions(const cc_photo_rules *rules, const photo_view *view,
  * than the member's browser did. Turning it here without loss is not
  * possible at these sizes (JPEG turns losslessly only whole 8/16-pixel
  * blocks), so the member saves it upright once, with any image tool. */
-static int check_orientation(const photo_view *view, apr_array_header_t *problems,
-                             apr_pool_t *p)
+static int check_orientation(const photo_view *view, apr_array_header_t *problems, apr_pool_t *p)
 {
     static const char *const shown_as[ORIENTATION_LAST + 1] = {
-        NULL, NULL, "左右翻转", "旋转180°", "上下翻转", "左右翻转并逆时针旋转90°",
-        "顺时针旋转90°", "左右翻转并顺时针旋转90°", "逆时针旋转90°",
+        NULL,
+        NULL,
+        "左右翻转",
+        "旋转180°",
+        "上下翻转",
+        "左右翻转并逆时针旋转90°",
+        "顺时针旋转90°",
+        "左右翻转并顺时针旋转90°",
+        "逆时针旋转90°",
     };
 
     if (view->orientation == ORIENTATION_UPRIGHT)
         return 1;
-    add_problem(problems, "exif_orientation", apr_psprintf(p,
-        "照片带有EXIF方向标记（值为%u：查看时%s显示），证书上的照片会与所见方向不同；"
-        "请用图片工具将照片转正后另存为不带方向标记的JPG再上传",
-        view->orientation, shown_as[view->orientation]));
+    add_problem(problems, "exif_orientation",
+                apr_psprintf(p,
+                             "照片带有EXIF方向标记（值为%u：查看时%s显示），证书上的照片会与所见方向不同；"
+                             "请用图片工具将照片转正后另存为不带方向标记的JPG再上传",
+                             view->orientation, shown_as[view->orientation]));
     return 0;
 }
 
@@ -395,30 +396,27 @@ static const char *format_dpi(double dpi, apr_pool_t *p)
 {
     apr_int64_t whole = (apr_int64_t)dpi;
 
-    return (double)whole == dpi ? apr_psprintf(p, "%" APR_INT64_T_FMT, whole)
-                                : apr_psprintf(p, "%.2f", dpi);
+    return (double)whole == dpi ? apr_psprintf(p, "%" APR_INT64_T_FMT, whole) : apr_psprintf(p, "%.2f", dpi);
 }
 
-static void check_density(const cc_photo_rules *rules,
-                          const struct jpeg_decompress_struct *cinfo,
+static void check_density(const cc_photo_rules *rules, const struct jpeg_decompress_struct *cinfo,
                           apr_array_header_t *problems, apr_pool_t *p)
 {
     photo_density density = recorded_density(cinfo);
 
     if (!density.known)
-        add_problem(problems, "no_density", apr_psprintf(p,
-            "照片未记录分辨率，须至少为每英寸%d×%d点（%d dpi）",
-            rules->min_dpi, rules->min_dpi, rules->min_dpi));
+        add_problem(problems, "no_density",
+                    apr_psprintf(p, "照片未记录分辨率，须至少为每英寸%d×%d点（%d dpi）", rules->min_dpi,
+                                 rules->min_dpi, rules->min_dpi));
     else if (density.x_dpi < rules->min_dpi || density.y_dpi < rules->min_dpi)
-        add_problem(problems, "low_density", apr_psprintf(p,
-            "照片分辨率须至少为每英寸%d×%d点（%d dpi），当前为每英寸%s×%s点",
-            rules->min_dpi, rules->min_dpi, rules->min_dpi,
-            format_dpi(density.x_dpi, p), format_dpi(density.y_dpi, p)));
+        add_problem(problems, "low_density",
+                    apr_psprintf(p, "照片分辨率须至少为每英寸%d×%d点（%d dpi），当前为每英寸%s×%s点",
+                                 rules->min_dpi, rules->min_dpi, rules->min_dpi, format_dpi(density.x_dpi, p),
+                                 format_dpi(density.y_dpi, p)));
 }
 
 /* libjpeg turns only greyscale, YCbCr and RGB into RGB. */
-static int check_colour_space(const struct jpeg_decompress_struct *cinfo,
-                              apr_array_header_t *problems)
+static int check_colour_space(const struct jpeg_decompress_struct *cinfo, apr_array_header_t *problems)
 {
     switch (cinfo->jpeg_color_space) {
     case JCS_GRAYSCALE:
@@ -426,14 +424,12 @@ static int check_colour_space(const struct jpeg_decompress_struct *cinfo,
     case JCS_RGB:
         return 1;
     default:
-        add_problem(problems, "unsupported_colour_space",
-                    "照片须为RGB彩色JPEG，不支持CMYK等色彩模式");
+        add_problem(problems, "unsupported_colour_space", "照片须为RGB彩色JPEG，不支持CMYK等色彩模式");
         return 0;
     }
 }
 
-static void check_colour(const cc_photo_rules *rules,
-                         const struct jpeg_decompress_struct *cinfo,
+static void check_colour(const cc_photo_rules *rules, const struct jpeg_decompress_struct *cinfo,
                          const pixel_tally *tally, apr_array_header_t *problems)
 {
     if (cinfo->jpeg_color_space == JCS_GRAYSCALE
@@ -441,8 +437,7 @@ static void check_colour(const cc_photo_rules *rules,
         add_problem(problems, "not_colour", "照片须为彩色照片，不能是黑白照片");
 }
 
-static void check_background(const cc_photo_rules *rules,
-                             const pixel_tally *tally,
+static void check_background(const cc_photo_rules *rules, const pixel_tally *tally,
                              apr_array_header_t *problems)
 {
     if (tally->band_white * 100 < tally->band * (apr_size_t)rules->white_share_pct)
@@ -451,9 +446,8 @@ static void check_background(const cc_photo_rules *rules,
 
 /* The rules that need libjpeg.  The reader belongs to the caller, which
  * destroys it however this ends. */
-static void check_jpeg(cc_jpeg_reader *reader, const cc_photo_rules *rules,
-                       const unsigned char *data, apr_size_t len,
-                       apr_array_header_t *problems, apr_pool_t *p)
+static void check_jpeg(cc_jpeg_reader *reader, const cc_photo_rules *rules, const unsigned char *data,
+                       apr_size_t len, apr_array_header_t *problems, apr_pool_t *p)
 {
     const struct jpeg_decompress_struct *cinfo = &reader->cinfo;
     pixel_tally tally = { 0, 0, 0, 0 };
@@ -470,7 +464,7 @@ static void check_jpeg(cc_jpeg_reader *reader, const cc_photo_rules *rules,
     check_density(rules, cinfo, problems, p);
     convertible = check_colour_space(cinfo, problems);
     if (!right_size || !upright || !convertible)
-        return;  /* no pixels are decoded for a wrong or unusable header, nor
+        return; /* no pixels are decoded for a wrong or unusable header, nor
                     judged on an edge that viewers show elsewhere */
     if (!decode_pixels(reader, rules, &tally, p)) {
         add_corrupt(problems);
@@ -480,8 +474,7 @@ static void check_jpeg(cc_jpeg_reader *reader, const cc_photo_rules *rules,
     check_background(rules, &tally, problems);
 }
 
-apr_array_header_t *cc_photo_check(const cc_photo_rules *rules,
-                                   const unsigned char *data, apr_size_t len,
+apr_array_header_t *cc_photo_check(const cc_photo_rules *rules, const unsigned char *data, apr_size_t len,
                                    apr_pool_t *p)
 {
     apr_array_header_t *problems = apr_array_make(p, 4, sizeof(cc_photo_problem));

@@ -6,16 +6,16 @@
 #include <apr_tables.h>
 
 typedef struct cc_photo_rules {
-    apr_size_t min_bytes;     /* smallest accepted file (10 KB = 10240) */
-    apr_size_t max_bytes;     /* largest accepted file (20 KB = 20480) */
-    int width;                /* exact width in pixels (178) */
-    int height;               /* exact height in pixels (220) */
-    int min_dpi;              /* least density per axis in dots per inch (96) */
-    int border_px;            /* depth of the background band: top rows, and side columns over the upper half (8) */
-    int white_min;            /* least value every channel of a band pixel needs to count as white (200) */
-    int white_share_pct;      /* least percentage of band pixels that must be white (90) */
-    int colour_min_chroma;    /* least max(R,G,B) - min(R,G,B) for a pixel to count as coloured (24) */
-    int colour_share_pct;     /* least percentage of all pixels that must be coloured (2) */
+    apr_size_t min_bytes; /* smallest accepted file (10 KB = 10240) */
+    apr_size_t max_bytes; /* largest accepted file (20 KB = 20480) */
+    int width;            /* exact width in pixels (178) */
+    int height;           /* exact height in pixels (220) */
+    int min_dpi;          /* least density per axis in dots per inch (96) */
+    int border_px; /* depth of the background band: top rows, and side columns over the upper half (8) */
+    int white_min; /* least value every channel of a band pixel needs to count as white (200) */
+    int white_share_pct;   /* least percentage of band pixels that must be white (90) */
+    int colour_min_chroma; /* least max(R,G,B) - min(R,G,B) for a pixel to count as coloured (24) */
+    int colour_share_pct;  /* least percentage of all pixels that must be coloured (2) */
 } cc_photo_rules;
 
 /* One failed rule: a stable code for programs and a Chinese message for people.
@@ -30,8 +30,8 @@ typedef struct cc_photo_rules {
  *   not_colour                       greyscale, or too few coloured pixels
  *   background_not_white             too few white pixels in the band */
 typedef struct cc_photo_problem {
-    const char *code;     /* e.g. "not_jpeg", "file_too_small", "bad_dimensions" */
-    const char *message;  /* e.g. "照片像素须为178×220，当前为…" */
+    const char *code;    /* e.g. "not_jpeg", "file_too_small", "bad_dimensions" */
+    const char *message; /* e.g. "照片像素须为178×220，当前为…" */
 } cc_photo_problem;
 
 /* The guide's defaults. */
@@ -39,8 +39,7 @@ void cc_photo_rules_default(cc_photo_rules *rules);
 
 /* Checks every rule; returns an array of cc_photo_problem (empty: passes).
  * Never exits, never allocates for pixels before the header is validated. */
-apr_array_header_t *cc_photo_check(const cc_photo_rules *rules,
-                                   const unsigned char *data, apr_size_t len,
+apr_array_header_t *cc_photo_check(const cc_photo_rules *rules, const unsigned char *data, apr_size_t len,
                                    apr_pool_t *p);
 
 #endif

@@ -10,9 +10,9 @@
 #define CC_QR_QUIET_ZONE 4
 
 typedef struct cc_qr {
-    int width;                /* modules per side (21 + 4 * (version - 1)) */
-    int version;              /* 1..40 */
-    unsigned char *dark;      /* width * width, row-major from the top; 1 = dark */
+    int width;           /* modules per side (21 + 4 * (version - 1)) */
+    int version;         /* 1..40 */
+    unsigned char *dark; /* width * width, row-major from the top; 1 = dark */
 } cc_qr;
 
 /* A run of dark modules in one row: columns x .. x + len - 1 of row y. */

@@ -14,7 +14,7 @@
 
 #define ED25519_RAW 32
 #define ED25519_SIG 64
-#define ED25519_SIG_B64 86  /* its unpadded base64url length */
+#define ED25519_SIG_B64 86 /* its unpadded base64url length */
 #define MAX_KEY_FILE 16384
 
 struct cc_sign_key {
@@ -59,8 +59,7 @@ static const char *public_pem_of(EVP_PKEY *pkey, apr_pool_t *p)
     return pem;
 }
 
-cc_sign_key *cc_sign_key_load(const char *path, int private_key, apr_pool_t *p,
-                              const char **err)
+cc_sign_key *cc_sign_key_load(const char *path, int private_key, apr_pool_t *p, const char **err)
 {
     apr_size_t len = 0;
     const char *text = (const char *)cc_file_read(path, MAX_KEY_FILE, p, &len, err);
@@ -69,15 +68,14 @@ cc_sign_key *cc_sign_key_load(const char *path, int private_key, apr_pool_t *p,
     }
     EVP_PKEY *pkey = parse_pem(text, len, private_key);
     if (pkey == NULL) {
-        *err = apr_psprintf(p, "%s: no %s PEM key could be read", path,
-                            private_key ? "private" : "public");
+        *err = apr_psprintf(p, "%s: no %s PEM key could be read", path, private_key ? "private" : "public");
         return NULL;
     }
     apr_pool_cleanup_register(p, pkey, free_pkey, apr_pool_cleanup_null);
     unsigned char raw[ED25519_RAW];
     size_t raw_len = sizeof(raw);
-    if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519
-        || EVP_PKEY_get_raw_public_key(pkey, raw, &raw_len) != 1 || raw_len != ED25519_RAW) {
+    if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519 || EVP_PKEY_get_raw_public_key(pkey, raw, &raw_len) != 1
+        || raw_len != ED25519_RAW) {
         *err = apr_psprintf(p, "%s: not an Ed25519 key", path);
         return NULL;
     }
@@ -149,12 +147,12 @@ int cc_certificate_id_valid(const char *s)
 
 const char *cc_qr_claim_payload(const char *kid, const cc_qr_claim *c, apr_pool_t *p)
 {
-    if (!is_token(kid, 64) || !is_token(c->id, 64) || !is_token(c->member_no, 64)
-        || !is_hex64(c->name_sha256) || !is_date(c->issue_date)) {
+    if (!is_token(kid, 64) || !is_token(c->id, 64) || !is_token(c->member_no, 64) || !is_hex64(c->name_sha256)
+        || !is_date(c->issue_date)) {
         return NULL;
     }
-    return apr_pstrcat(p, CC_QR_CLAIM_TAG "|", kid, "|", c->id, "|", c->member_no, "|",
-                       c->name_sha256, "|", c->issue_date, NULL);
+    return apr_pstrcat(p, CC_QR_CLAIM_TAG "|", kid, "|", c->id, "|", c->member_no, "|", c->name_sha256, "|",
+                       c->issue_date, NULL);
 }
 
 const char *cc_qr_claim_sign(const cc_sign_key *key, const cc_qr_claim *c, apr_pool_t *p)
@@ -163,37 +161,33 @@ const char *cc_qr_claim_sign(const cc_sign_key *key, const cc_qr_claim *c, apr_p
     unsigned char sig[ED25519_SIG];
     size_t sig_len = sizeof(sig);
     EVP_MD_CTX *ctx = payload ? EVP_MD_CTX_new() : NULL;
-    int ok = ctx != NULL
-             && EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) == 1
-             && EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)payload,
-                               strlen(payload)) == 1;
+    int ok = ctx != NULL && EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) == 1
+             && EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)payload, strlen(payload)) == 1;
     EVP_MD_CTX_free(ctx);
     return ok ? apr_pencode_base64_binary(p, sig, sig_len, APR_ENCODE_BASE64URL, NULL) : NULL;
 }
 
-int cc_qr_claim_verify(const cc_sign_key *key, const cc_qr_claim *c, const char *sig,
-                   apr_pool_t *p)
+int cc_qr_claim_verify(const cc_sign_key *key, const cc_qr_claim *c, const char *sig, apr_pool_t *p)
 {
     const char *payload = cc_qr_claim_payload(key->kid, c, p);
     apr_size_t sig_len = 0;
-    const unsigned char *raw = sig && strlen(sig) == ED25519_SIG_B64
-        ? apr_pdecode_base64_binary(p, sig, APR_ENCODE_STRING, APR_ENCODE_BASE64URL, &sig_len)
-        : NULL;
+    const unsigned char *raw =
+        sig && strlen(sig) == ED25519_SIG_B64
+            ? apr_pdecode_base64_binary(p, sig, APR_ENCODE_STRING, APR_ENCODE_BASE64URL, &sig_len)
+            : NULL;
     if (payload == NULL || raw == NULL || sig_len != ED25519_SIG) {
         return 0;
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx != NULL
-             && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1
-             && EVP_DigestVerify(ctx, raw, sig_len, (const unsigned char *)payload,
-                                 strlen(payload)) == 1;
+    int ok = ctx != NULL && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1
+             && EVP_DigestVerify(ctx, raw, sig_len, (const unsigned char *)payload, strlen(payload)) == 1;
     EVP_MD_CTX_free(ctx);
     return ok;
 }
 
-const char *cc_qr_claim_url(const char *base, const char *kid, const cc_qr_claim *c,
-                               const char *sig, apr_pool_t *p)
+const char *cc_qr_claim_url(const char *base, const char *kid, const cc_qr_claim *c, const char *sig,
+                            apr_pool_t *p)
 {
-    return apr_pstrcat(p, base, c->id, "?k=", kid, "&m=", c->member_no, "&d=", c->issue_date,
-                       "&s=", sig, NULL);
+    return apr_pstrcat(p, base, c->id, "?k=", kid, "&m=", c->member_no, "&d=", c->issue_date, "&s=", sig,
+                       NULL);
 }

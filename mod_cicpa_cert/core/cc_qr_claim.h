@@ -13,10 +13,10 @@ typedef struct cc_sign_key cc_sign_key;
 
 /* What a certificate's signature covers. */
 typedef struct cc_qr_claim {
-    const char *id;           /* certificate identifier: base64url */
-    const char *member_no;    /* member number: letters, digits, '-' or '_' */
-    const char *name_sha256;  /* lower-case hex SHA-256 of the UTF-8 name */
-    const char *issue_date;   /* YYYY-MM-DD */
+    const char *id;          /* certificate identifier: base64url */
+    const char *member_no;   /* member number: letters, digits, '-' or '_' */
+    const char *name_sha256; /* lower-case hex SHA-256 of the UTF-8 name */
+    const char *issue_date;  /* YYYY-MM-DD */
 } cc_qr_claim;
 
 /* Loads an Ed25519 key from a PEM file: the private key (PKCS#8, as
@@ -24,8 +24,7 @@ typedef struct cc_qr_claim {
  * else a public key (SubjectPublicKeyInfo; a private key file is accepted
  * too and only its public half kept). NULL and *err (naming the file, never
  * key material) on failure. The key is freed with p. */
-cc_sign_key *cc_sign_key_load(const char *path, int private_key, apr_pool_t *p,
-                              const char **err);
+cc_sign_key *cc_sign_key_load(const char *path, int private_key, apr_pool_t *p, const char **err);
 
 /* The key id: the first 8 hex digits of the SHA-256 of the raw 32-byte
  * public key, so that a key names itself and rotation needs no registry. */
@@ -45,12 +44,11 @@ const char *cc_qr_claim_payload(const char *kid, const cc_qr_claim *c, apr_pool_
 const char *cc_qr_claim_sign(const cc_sign_key *key, const cc_qr_claim *c, apr_pool_t *p);
 
 /* 1 when sig is key's signature of the claims' payload, else 0. */
-int cc_qr_claim_verify(const cc_sign_key *key, const cc_qr_claim *c, const char *sig,
-                   apr_pool_t *p);
+int cc_qr_claim_verify(const cc_sign_key *key, const cc_qr_claim *c, const char *sig, apr_pool_t *p);
 
 /* The QR code's text: base + id + "?k=kid&m=member_no&d=issue_date&s=sig". */
-const char *cc_qr_claim_url(const char *base, const char *kid, const cc_qr_claim *c,
-                               const char *sig, apr_pool_t *p);
+const char *cc_qr_claim_url(const char *base, const char *kid, const cc_qr_claim *c, const char *sig,
+                            apr_pool_t *p);
 
 /* 1 when s could be a certificate identifier (1..64 base64url characters). */
 int cc_certificate_id_valid(const char *s);

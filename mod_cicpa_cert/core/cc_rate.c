@@ -4,10 +4,10 @@
 #include <math.h>
 #include <stdint.h>
 
-#define SLOTS 4096  /* clients tracked at once; 96 KB */
+#define SLOTS 4096 /* clients tracked at once; 96 KB */
 
 typedef struct bucket {
-    uint64_t client;     /* FNV-1a of the address; 0: unused */
+    uint64_t client; /* FNV-1a of the address; 0: unused */
     double tokens;
     apr_time_t updated;
 } bucket;

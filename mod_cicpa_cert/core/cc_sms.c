@@ -8,16 +8,16 @@
 #include "cc_sms.h"
 #include "cc_text.h"
 
-const char *cc_sms_code_body(const char *request_id, const char *mobile, const char *code,
-                             int minutes, const char *text, apr_pool_t *p)
+const char *cc_sms_code_body(const char *request_id, const char *mobile, const char *code, int minutes,
+                             const char *text, apr_pool_t *p)
 {
-    return cc_json_text(json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s}", "request_id", request_id,
-                                  "mobile", mobile, "template", CC_SMS_CODE_TEMPLATE,
-                                  "params", "code", code, "minutes", minutes, "text", text), p);
+    return cc_json_text(json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:s}", "request_id", request_id, "mobile",
+                                  mobile, "template", CC_SMS_CODE_TEMPLATE, "params", "code", code, "minutes",
+                                  minutes, "text", text),
+                        p);
 }
 
-const char *cc_sms_signature(const char *key, const char *timestamp, const char *body,
-                             apr_pool_t *p)
+const char *cc_sms_signature(const char *key, const char *timestamp, const char *body, apr_pool_t *p)
 {
     const char *signed_text = apr_pstrcat(p, timestamp, ".", body, NULL);
     return cc_hmac_sha256_hex(key, strlen(key), signed_text, strlen(signed_text), p);

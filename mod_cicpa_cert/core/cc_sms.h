@@ -14,14 +14,13 @@
  * {"request_id", "mobile", "template": CC_SMS_CODE_TEMPLATE,
  *  "params": {"code", "minutes"}, "text"} (compact JSON, UTF-8).
  * request_id stays the same on retries, so the gateway can drop repeats. */
-const char *cc_sms_code_body(const char *request_id, const char *mobile, const char *code,
-                             int minutes, const char *text, apr_pool_t *p);
+const char *cc_sms_code_body(const char *request_id, const char *mobile, const char *code, int minutes,
+                             const char *text, apr_pool_t *p);
 
 /* The CC_SMS_SIGNATURE_HEADER value: lower-case hex HMAC-SHA256 under key
  * of timestamp "." body (timestamp: the decimal Unix seconds sent in
  * CC_SMS_TIMESTAMP_HEADER). */
-const char *cc_sms_signature(const char *key, const char *timestamp, const char *body,
-                             apr_pool_t *p);
+const char *cc_sms_signature(const char *key, const char *timestamp, const char *body, apr_pool_t *p);
 
 /* A mainland mobile number as members are shown it: "13812345678" ->
  * "138****5678"; anything else keeps only its first and last character. */

@@ -15,8 +15,7 @@ static const char *id_column_for(const char *driver)
     return NULL;
 }
 
-static const char *replace_all(const char *s, const char *from, const char *to,
-                               apr_pool_t *p)
+static const char *replace_all(const char *s, const char *from, const char *to, apr_pool_t *p)
 {
     const char *hit;
     const char *out = "";
@@ -56,8 +55,7 @@ static const char *finish_statement(const char *pending, const char *id_column, 
     return stmt;
 }
 
-apr_array_header_t *cc_sql_statements(const char *script, const char *driver,
-                                      apr_pool_t *p)
+apr_array_header_t *cc_sql_statements(const char *script, const char *driver, apr_pool_t *p)
 {
     const char *id_column = id_column_for(driver);
     if (id_column == NULL) {
@@ -105,8 +103,7 @@ int cc_sql_migration_version(const char *file_name)
     return version;
 }
 
-apr_array_header_t *cc_sql_rows(const apr_dbd_driver_t *driver, apr_dbd_results_t *res,
-                                apr_pool_t *p)
+apr_array_header_t *cc_sql_rows(const apr_dbd_driver_t *driver, apr_dbd_results_t *res, apr_pool_t *p)
 {
     apr_array_header_t *rows = apr_array_make(p, 4, sizeof(const char **));
     apr_dbd_row_t *row = NULL;

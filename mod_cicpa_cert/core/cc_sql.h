@@ -12,8 +12,7 @@
  *   {{ID}}  an auto-increment integer primary key
  * Statements come without their final ';'.
  * Returns an array of const char * statements, or NULL for an unknown driver. */
-apr_array_header_t *cc_sql_statements(const char *script, const char *driver,
-                                      apr_pool_t *p);
+apr_array_header_t *cc_sql_statements(const char *script, const char *driver, apr_pool_t *p);
 
 /* The version of a migration file named "NNN_words.sql" (NNN > 0), or 0 when
  * the name does not have that form. */
@@ -21,7 +20,6 @@ int cc_sql_migration_version(const char *file_name);
 
 /* Every row of res, each a const char ** of its columns (NULL for SQL NULL,
  * then a NULL after the last column), copied into p. */
-apr_array_header_t *cc_sql_rows(const apr_dbd_driver_t *driver, apr_dbd_results_t *res,
-                                apr_pool_t *p);
+apr_array_header_t *cc_sql_rows(const apr_dbd_driver_t *driver, apr_dbd_results_t *res, apr_pool_t *p);
 
 #endif

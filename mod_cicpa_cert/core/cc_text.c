@@ -82,8 +82,7 @@ static const char *quoted_fallback(const char *s, apr_pool_t *p)
         if (c == '"' || c == '\\') {
             *w++ = '\\';
             *w++ = (char)c;
-        }
-        else {
+        } else {
             *w++ = (is_ctl(c) || c >= 0x80) ? '_' : (char)c;
         }
     }
@@ -105,11 +104,9 @@ static const char *percent_encoded(const char *name, apr_pool_t *p)
 
         if (is_ctl(c)) {
             *w++ = '_';
-        }
-        else if (is_attr_char(c)) {
+        } else if (is_attr_char(c)) {
             *w++ = (char)c;
-        }
-        else {
+        } else {
             *w++ = '%';
             *w++ = hex[c >> 4];
             *w++ = hex[c & 0x0F];
@@ -119,16 +116,14 @@ static const char *percent_encoded(const char *name, apr_pool_t *p)
     return out;
 }
 
-const char *cc_content_disposition(const char *name_utf8,
-                                   const char *ascii_fallback, apr_pool_t *p)
+const char *cc_content_disposition(const char *name_utf8, const char *ascii_fallback, apr_pool_t *p)
 {
     const char *fallback = quoted_fallback(ascii_fallback, p);
     const char *encoded = percent_encoded(name_utf8, p);
 
     if (!encoded)
         return apr_psprintf(p, "attachment; filename=\"%s\"", fallback);
-    return apr_psprintf(p, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-                        fallback, encoded);
+    return apr_psprintf(p, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fallback, encoded);
 }
 
 const char *cc_date_ymd(apr_time_t t, apr_pool_t *p)
@@ -136,8 +131,7 @@ const char *cc_date_ymd(apr_time_t t, apr_pool_t *p)
     apr_time_exp_t tm;
 
     apr_time_exp_lt(&tm, t ? t : apr_time_now());
-    return apr_psprintf(p, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                        tm.tm_mday);
+    return apr_psprintf(p, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 const char *cc_client_key(const char *ip, apr_pool_t *p)
@@ -153,6 +147,6 @@ const char *cc_client_key(const char *ip, apr_pool_t *p)
     if (memcmp(a, v4_mapped, sizeof(v4_mapped)) == 0) {
         return apr_psprintf(p, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
     }
-    return apr_psprintf(p, "%x:%x:%x:%x::/64", (a[0] << 8) | a[1], (a[2] << 8) | a[3],
-                        (a[4] << 8) | a[5], (a[6] << 8) | a[7]);
+    return apr_psprintf(p, "%x:%x:%x:%x::/64", (a[0] << 8) | a[1], (a[2] << 8) | a[3], (a[4] << 8) | a[5],
+                        (a[6] << 8) | a[7]);
 }

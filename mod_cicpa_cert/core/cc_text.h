@@ -23,8 +23,7 @@ const char *cc_mask_name(const char *name, apr_pool_t *p);
  * NULL or "" gives "download"); filename* is left out when name_utf8 is NULL,
  * empty or not valid UTF-8. Control characters in either become '_', so the
  * value never holds CR or LF. */
-const char *cc_content_disposition(const char *name_utf8,
-                                   const char *ascii_fallback, apr_pool_t *p);
+const char *cc_content_disposition(const char *name_utf8, const char *ascii_fallback, apr_pool_t *p);
 
 /* The key under which a client address is rate-limited: an IPv4 address
  * (also when mapped into IPv6) as it is, an IPv6 address as its /64 prefix,

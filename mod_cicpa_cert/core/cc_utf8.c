@@ -15,18 +15,15 @@ int cc_utf8_next(const char *s, apr_uint32_t *cp)
         len = 2;
         c = u[0] & 0x1F;
         min = 0x80;
-    }
-    else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
+    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
         len = 3;
         c = u[0] & 0x0F;
         min = 0x800;
-    }
-    else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
         len = 4;
         c = u[0] & 0x07;
         min = 0x10000;
-    }
-    else {
+    } else {
         return 0; /* continuation byte, C0/C1 overlong lead, or beyond U+10FFFF */
     }
     /* Stops at the first non-continuation byte, so never reads past a NUL. */

@@ -13,26 +13,26 @@
  * must never hold a password, code or full ID number. A failure is logged
  * and returns CC_DB_UNAVAILABLE, so a caller that must not proceed without
  * it can stop. */
-cc_result cc_audit(request_rec *r, ap_dbd_t *dbd, const char *actor,
-                   const char *member_no, const char *action, const char *detail);
+cc_result cc_audit(request_rec *r, ap_dbd_t *dbd, const char *actor, const char *member_no,
+                   const char *action, const char *detail);
 
 /* As cc_audit by the member themself ("member:<no>"). */
-cc_result cc_audit_member(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                          const char *action, const char *detail);
+cc_result cc_audit_member(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *action,
+                          const char *detail);
 
 /* As cc_audit by staff; detail is {"reason": reason} when reason is not
  * NULL, else "". */
-cc_result cc_audit_staff(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                         const char *member_no, const char *action, const char *reason);
+cc_result cc_audit_staff(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no,
+                         const char *action, const char *reason);
 
 /* What staff may filter the trail by ("" when not filtered). */
 typedef struct cc_audit_filter {
     const char *member_no;
-    const char *staff;        /* a staff login */
+    const char *staff; /* a staff login */
     const char *action;
-    apr_int64_t since;        /* Unix seconds, inclusive */
-    apr_int64_t until;        /* Unix seconds, exclusive */
-    apr_int64_t limit;        /* most rows */
+    apr_int64_t since; /* Unix seconds, inclusive */
+    apr_int64_t until; /* Unix seconds, exclusive */
+    apr_int64_t limit; /* most rows */
 } cc_audit_filter;
 
 /* The trail newest first, as staff may see it: what concerns the members

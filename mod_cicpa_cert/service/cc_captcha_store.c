@@ -4,20 +4,16 @@
 #include "cc_crypto.h"
 
 const cc_statement cc_captcha_statements[] = {
-    { "cc_captcha_insert",
-      "INSERT INTO captchas (captcha_id, answer_hash, expires_at)"
-      " VALUES (%s, %s, CAST(%s AS BIGINT))" },
-    { "cc_captcha_find",
-      "SELECT answer_hash, expires_at FROM captchas WHERE captcha_id = %s" },
-    { "cc_captcha_delete",
-      "DELETE FROM captchas WHERE captcha_id = %s" },
-    { "cc_captcha_purge",
-      "DELETE FROM captchas WHERE expires_at <= CAST(%s AS BIGINT)" },
+    { "cc_captcha_insert", "INSERT INTO captchas (captcha_id, answer_hash, expires_at)"
+                           " VALUES (%s, %s, CAST(%s AS BIGINT))" },
+    { "cc_captcha_find", "SELECT answer_hash, expires_at FROM captchas WHERE captcha_id = %s" },
+    { "cc_captcha_delete", "DELETE FROM captchas WHERE captcha_id = %s" },
+    { "cc_captcha_purge", "DELETE FROM captchas WHERE expires_at <= CAST(%s AS BIGINT)" },
     { NULL, NULL }
 };
 
-#define ID_BYTES 18   /* 144 random bits: an id cannot be guessed */
-#define MAX_ID 64     /* longer ids are not ours */
+#define ID_BYTES 18 /* 144 random bits: an id cannot be guessed */
+#define MAX_ID 64   /* longer ids are not ours */
 
 /* Salted with the id: the same answer of two captchas hashes apart. */
 static const char *answer_hash(request_rec *r, const char *id, const char *answer)
@@ -31,13 +27,17 @@ cc_result cc_captcha_store_new(request_rec *r, ap_dbd_t *dbd, int lifetime, cc_c
 {
     *id = cc_random_token(ID_BYTES, r->pool);
     if (*id == NULL || cc_captcha_create(captcha, r->pool) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "captcha not drawn: random generator or libjpeg failed");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      CCLOGNO(00033) "captcha not drawn: random generator or libjpeg failed");
         return CC_INTERNAL;
     }
     apr_int64_t now = apr_time_sec(apr_time_now());
     CC_DB_EXEC(r, dbd, "cc_captcha_purge", cc_db_int(r, now));
     return CC_DB_EXEC(r, dbd, "cc_captcha_insert", *id, answer_hash(r, *id, captcha->answer),
-                      cc_db_int(r, now + lifetime)) == 1 ? CC_DONE : CC_DB_UNAVAILABLE;
+                      cc_db_int(r, now + lifetime))
+                   == 1
+               ? CC_DONE
+               : CC_DB_UNAVAILABLE;
 }
 
 /* Deletes the captcha (whatever the outcome: one try per captcha) and says
@@ -50,7 +50,7 @@ static int consume(request_rec *r, ap_dbd_t *dbd, const char *id, const char *an
         return -1;
     }
     if (deleted != 1 || rows->nelts != 1) {
-        return 0;  /* unknown, or another request took it first */
+        return 0; /* unknown, or another request took it first */
     }
     const char **row = APR_ARRAY_IDX(rows, 0, const char **);
     return apr_atoi64(row[1]) > apr_time_sec(apr_time_now())
@@ -68,7 +68,8 @@ cc_result cc_captcha_store_check(request_rec *r, ap_dbd_t *dbd, const cc_captcha
         return CC_DB_UNAVAILABLE;
     }
     if (!valid) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "captcha refused: wrong, expired or already used");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      CCLOGNO(00034) "captcha refused: wrong, expired or already used");
         return CC_CAPTCHA_INVALID;
     }
     return CC_DONE;

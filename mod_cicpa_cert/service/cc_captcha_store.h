@@ -12,8 +12,8 @@ extern const cc_statement cc_captcha_statements[];
 
 /* What a request says about its captcha ("" or NULL when not sent). */
 typedef struct cc_captcha_answer {
-    const char *id;      /* captcha_id, else the captcha cookie */
-    const char *typed;   /* what the reader typed */
+    const char *id;    /* captcha_id, else the captcha cookie */
+    const char *typed; /* what the reader typed */
 } cc_captcha_answer;
 
 /* Draws a new captcha and stores its answer for lifetime seconds: CC_DONE

@@ -6,29 +6,24 @@
 #include "cc_db.h"
 #include "cc_text.h"
 
-#define COLUMNS \
-    "id, serial, member_no, fingerprint, photo_sha256, name_masked, name_sha256, category," \
-    " institute_code, institute, issue_date, issued_at, valid_until, status, status_reason," \
+#define COLUMNS                                                                                              \
+    "id, serial, member_no, fingerprint, photo_sha256, name_masked, name_sha256, category,"                  \
+    " institute_code, institute, issue_date, issued_at, valid_until, status, status_reason,"                 \
     " superseded_by"
 
 const cc_statement cc_certificate_statements[] = {
     { "cc_cert_current",
       "SELECT " COLUMNS " FROM certificates WHERE member_no = %s AND superseded_by IS NULL" },
-    { "cc_cert_by_id",
-      "SELECT " COLUMNS " FROM certificates WHERE id = %s" },
-    { "cc_cert_supersede",
-      "UPDATE certificates SET superseded_by = %s, superseded_at = CAST(%s AS BIGINT)"
-      " WHERE id = %s AND superseded_by IS NULL" },
+    { "cc_cert_by_id", "SELECT " COLUMNS " FROM certificates WHERE id = %s" },
+    { "cc_cert_supersede", "UPDATE certificates SET superseded_by = %s, superseded_at = CAST(%s AS BIGINT)"
+                           " WHERE id = %s AND superseded_by IS NULL" },
     { "cc_cert_insert",
       "INSERT INTO certificates (id, member_no, fingerprint, photo_sha256, name_masked,"
       " name_sha256, category, institute_code, institute, issue_date, issued_at, valid_until)"
       " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
-    { "cc_cert_seq",
-      "SELECT seq FROM certificates WHERE id = %s" },
-    { "cc_cert_set_serial",
-      "UPDATE certificates SET serial = %s WHERE id = %s" },
-    { "cc_cert_photo",
-      "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s AND sha256 = %s" },
+    { "cc_cert_seq", "SELECT seq FROM certificates WHERE id = %s" },
+    { "cc_cert_set_serial", "UPDATE certificates SET serial = %s WHERE id = %s" },
+    { "cc_cert_photo", "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s AND sha256 = %s" },
     { NULL, NULL }
 };
 
@@ -102,11 +97,13 @@ static const char *fingerprint_of(const cc_cert_request *req, apr_pool_t *p)
 {
     const cc_cert_data *d = req->data;
     const char *fields[] = {
-        "cicpa-fingerprint/1", d->name, d->sex, d->category, d->member_no, d->cert_no,
-        d->admission_date, d->institute, req->institute_code, req->photo_sha256,
+        "cicpa-fingerprint/1", d->name,      d->sex,
+        d->category,           d->member_no, d->cert_no,
+        d->admission_date,     d->institute, req->institute_code,
+        req->photo_sha256,
     };
-    apr_array_header_t *parts = apr_array_make(p, 2 * (int)(sizeof(fields) / sizeof(fields[0])),
-                                               sizeof(const char *));
+    apr_array_header_t *parts =
+        apr_array_make(p, 2 * (int)(sizeof(fields) / sizeof(fields[0])), sizeof(const char *));
     for (apr_size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         APR_ARRAY_PUSH(parts, const char *) = i ? "\x1f" : "";
         APR_ARRAY_PUSH(parts, const char *) = fields[i] ? fields[i] : "";
@@ -118,8 +115,8 @@ static const char *fingerprint_of(const cc_cert_request *req, apr_pool_t *p)
 typedef struct issue_job {
     const cc_cert_request *req;
     const char *fingerprint;
-    cc_certificate *cert;    /* the result */
-    int blocked;             /* the current one is suspended or revoked */
+    cc_certificate *cert; /* the result */
+    int blocked;          /* the current one is suspended or revoked */
 } issue_job;
 
 /* The earlier of the two ends that are set (0: neither is). */
@@ -159,7 +156,8 @@ static int insert_certificate(request_rec *r, ap_dbd_t *dbd, cc_certificate *c)
     if (c->id == NULL
         || CC_DB_EXEC(r, dbd, "cc_cert_insert", c->id, c->member_no, c->fingerprint, c->photo_sha256,
                       c->name_masked, c->name_sha256, c->category, c->institute_code, c->institute,
-                      c->issue_date, cc_db_int(r, c->issued_at), cc_db_int(r, c->valid_until)) != 1) {
+                      c->issue_date, cc_db_int(r, c->issued_at), cc_db_int(r, c->valid_until))
+               != 1) {
         return -1;
     }
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_cert_seq", c->id);
@@ -234,7 +232,7 @@ cc_result cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_
 cc_result cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
                                unsigned char **jpeg, apr_size_t *len)
 {
-    cc_result result = CC_DB_SELECT_JPEG(r, dbd, "cc_cert_photo", jpeg, len, cert->member_no,
-                                         cert->photo_sha256);
+    cc_result result =
+        CC_DB_SELECT_JPEG(r, dbd, "cc_cert_photo", jpeg, len, cert->member_no, cert->photo_sha256);
     return result == CC_NOT_FOUND ? CC_CERTIFICATE_UNKNOWN : result;
 }

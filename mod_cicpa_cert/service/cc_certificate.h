@@ -7,25 +7,25 @@
 #include "cc_db.h"
 #include "cc_result.h"
 
-extern const cc_statement cc_certificate_statements[];  /* table certificates */
+extern const cc_statement cc_certificate_statements[]; /* table certificates */
 
 typedef struct cc_certificate {
-    const char *id;             /* 128-bit random, base64url: in the QR code */
-    const char *serial;         /* CICPA-<institute>-<year>-<seq>, printed */
+    const char *id;     /* 128-bit random, base64url: in the QR code */
+    const char *serial; /* CICPA-<institute>-<year>-<seq>, printed */
     const char *member_no;
-    const char *fingerprint;    /* SHA-256 of the printed data and the photo's SHA-256 */
-    const char *photo_sha256;   /* of the photo printed on it */
-    const char *name_masked;    /* 张*远 */
-    const char *name_sha256;    /* for the signed QR claim */
+    const char *fingerprint;  /* SHA-256 of the printed data and the photo's SHA-256 */
+    const char *photo_sha256; /* of the photo printed on it */
+    const char *name_masked;  /* 张*远 */
+    const char *name_sha256;  /* for the signed QR claim */
     const char *category;
     const char *institute_code;
     const char *institute;
-    const char *issue_date;     /* YYYY-MM-DD, printed and signed */
-    apr_int64_t issued_at;      /* Unix seconds */
-    apr_int64_t valid_until;    /* Unix seconds; 0: no end */
-    const char *status;         /* valid | suspended | revoked: what staff set */
-    const char *status_reason;  /* why it was revoked */
-    const char *superseded_by;  /* the certificate that replaced it; NULL: current */
+    const char *issue_date;    /* YYYY-MM-DD, printed and signed */
+    apr_int64_t issued_at;     /* Unix seconds */
+    apr_int64_t valid_until;   /* Unix seconds; 0: no end */
+    const char *status;        /* valid | suspended | revoked: what staff set */
+    const char *status_reason; /* why it was revoked */
+    const char *superseded_by; /* the certificate that replaced it; NULL: current */
 } cc_certificate;
 
 /* What a certificate is now, as the verification page tells it. */
@@ -49,8 +49,8 @@ const char *cc_cert_state_name(cc_cert_state state);
 typedef struct cc_cert_request {
     const cc_cert_data *data;
     const char *photo_sha256;
-    const char *institute_code;  /* "" when the member has none */
-    int validity_days;           /* CicpaCertValidityDays */
+    const char *institute_code;     /* "" when the member has none */
+    int validity_days;              /* CicpaCertValidityDays */
     apr_int64_t registration_until; /* the member's registration end (Unix seconds), 0: none */
 } cc_cert_request;
 
@@ -60,7 +60,7 @@ typedef struct cc_cert_request {
  * CC_CERTIFICATE_SUSPENDED or CC_CERTIFICATE_REVOKED with *cert (no new one
  * is issued then), or CC_DB_UNAVAILABLE. */
 cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
-                         cc_certificate **cert);
+                               cc_certificate **cert);
 
 /* The certificate with id: CC_DONE, CC_CERTIFICATE_UNKNOWN or
  * CC_DB_UNAVAILABLE. */
@@ -69,6 +69,6 @@ cc_result cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_
 /* The photo printed on cert, if it is still the member's photo on file:
  * CC_DONE, CC_CERTIFICATE_UNKNOWN or CC_DB_UNAVAILABLE. */
 cc_result cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
-                         unsigned char **jpeg, apr_size_t *len);
+                               unsigned char **jpeg, apr_size_t *len);
 
 #endif

@@ -35,8 +35,10 @@ static apr_array_header_t *unprintable_fields(request_rec *r, const cc_member *m
         const cc_field *f = cc_member_field(m, printed[i]);
         unsigned long lacking = f ? cc_font_lacks(conf->font, f->value) : 0;
         if (lacking != 0) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "member %s: field %s holds U+%04lX,"
-                          " which CicpaCertFont cannot draw", m->member_no, f->key, lacking);
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          CCLOGNO(00035) "member %s: field %s holds U+%04lX,"
+                                         " which CicpaCertFont cannot draw",
+                          m->member_no, f->key, lacking);
             APR_ARRAY_PUSH(fields, const cc_field *) = f;
         }
     }
@@ -74,8 +76,8 @@ static cc_cert_data cert_data_of(const cc_member *m, const unsigned char *jpeg, 
     cc_cert_data d = { 0 };
     d.name = cc_member_value(m, "name");
     d.sex = cc_member_value(m, "sex");
-    d.category = *cc_member_value(m, "category") ? cc_member_value(m, "category")
-                                                  : cc_user_type_label(m->user_type);
+    d.category =
+        *cc_member_value(m, "category") ? cc_member_value(m, "category") : cc_user_type_label(m->user_type);
     d.member_no = m->member_no;
     d.cert_no = cc_member_value(m, "cert_no");
     d.admission_date = cc_member_value(m, "admission_date");
@@ -97,8 +99,7 @@ static int identify(request_rec *r, const cc_member *m, const cc_certificate *ce
     if (sig == NULL) {
         return 0;
     }
-    d->verify_url = cc_qr_claim_url(conf->verify_url, cc_sign_key_id(conf->qr_key), &claims,
-                                       sig, r->pool);
+    d->verify_url = cc_qr_claim_url(conf->verify_url, cc_sign_key_id(conf->qr_key), &claims, sig, r->pool);
     d->serial = cert->serial;
     d->issue_date = cert->issue_date;
     d->issued_at = apr_time_from_sec(cert->issued_at);
@@ -120,12 +121,12 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
     apr_size_t len;
     cc_pdf *pdf = cc_pdf_render(&conf->cert_style, data, conf->font, r->pool, &err);
     if (pdf == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "certificate rendering failed: %s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00036) "certificate rendering failed: %s", err);
         return NULL;
     }
-    if (!cc_pdf_sign(conf->cert.signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf), apr_time_now(),
-                     r->pool, &signed_pdf, &len, &err)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "certificate signing failed: %s", err);
+    if (!cc_pdf_sign(conf->cert.signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf), apr_time_now(), r->pool,
+                     &signed_pdf, &len, &err)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00037) "certificate signing failed: %s", err);
         return NULL;
     }
     cc_pdf_set_bytes(pdf, signed_pdf, len);
@@ -143,8 +144,11 @@ static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
     }
     d->data = cert_data_of(m, jpeg, len);
     const cc_cert_request req = {
-        &d->data, cc_sha256_hex(jpeg, len, r->pool), m->institute ? m->institute->code : "",
-        cc_server_conf_get(r->server)->cert.validity_days, m->registration_until,
+        &d->data,
+        cc_sha256_hex(jpeg, len, r->pool),
+        m->institute ? m->institute->code : "",
+        cc_server_conf_get(r->server)->cert.validity_days,
+        m->registration_until,
     };
     /* A suspended or revoked certificate blocks a new one, whatever changed. */
     result = cc_certificate_issue(r, dbd, &req, &d->certificate);
@@ -158,8 +162,7 @@ static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
     return cc_audit_member(r, dbd, m->member_no, "certificate_download", d->data.cert_no);
 }
 
-cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                                  cc_download *out)
+cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_download *out)
 {
     memset(out, 0, sizeof(*out));
     cc_result result = cc_member_load(r, dbd, member_no, &out->member);

@@ -12,12 +12,12 @@
 
 /* What a download came to. */
 typedef struct cc_download {
-    cc_member *member;            /* the member (once loaded) */
-    const char *next_step;        /* the step that blocks it (cc_member_next_step) */
-    apr_array_header_t *fields;   /* the fields it names (const cc_field *): missing or unprintable */
-    cc_certificate *certificate;  /* the register's entry; CC_CERTIFICATE_REVOKED: with the reason */
-    cc_cert_data data;            /* CC_DONE: what is printed */
-    cc_pdf *pdf;                  /* CC_DONE: the signed PDF */
+    cc_member *member;           /* the member (once loaded) */
+    const char *next_step;       /* the step that blocks it (cc_member_next_step) */
+    apr_array_header_t *fields;  /* the fields it names (const cc_field *): missing or unprintable */
+    cc_certificate *certificate; /* the register's entry; CC_CERTIFICATE_REVOKED: with the reason */
+    cc_cert_data data;           /* CC_DONE: what is printed */
+    cc_pdf *pdf;                 /* CC_DONE: the signed PDF */
 } cc_download;
 
 /* The signed certificate PDF of member_no, issued (and audited) in the
@@ -27,7 +27,6 @@ typedef struct cc_download {
  * CC_REGISTRATION_EXPIRED, CC_UNPRINTABLE_CHARACTERS, CC_PHOTO_NOT_FOUND,
  * CC_PHOTO_UNAVAILABLE, CC_CERTIFICATE_SUSPENDED, CC_CERTIFICATE_REVOKED,
  * CC_DB_UNAVAILABLE, CC_INTERNAL. */
-cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                                  cc_download *out);
+cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_download *out);
 
 #endif

@@ -6,12 +6,10 @@
 #define SCOPE_OF_CODE "(%s = '" CC_NATIONAL_INSTITUTE "' OR code = %s)"
 
 const cc_statement cc_institute_statements[] = {
-    { "cc_institute_get",
-      "SELECT code, name, phone FROM institutes WHERE code = %s" },
+    { "cc_institute_get", "SELECT code, name, phone FROM institutes WHERE code = %s" },
     { "cc_institute_list",
       "SELECT code, name, phone FROM institutes WHERE " SCOPE_OF_CODE " ORDER BY sort_order" },
-    { "cc_institute_phone",
-      "UPDATE institutes SET phone = %s WHERE code = %s AND " SCOPE_OF_CODE },
+    { "cc_institute_phone", "UPDATE institutes SET phone = %s WHERE code = %s AND " SCOPE_OF_CODE },
     { NULL, NULL }
 };
 
@@ -35,8 +33,7 @@ cc_result cc_institute_find(request_rec *r, ap_dbd_t *dbd, const char *code, cc_
     return CC_DONE;
 }
 
-cc_result cc_institute_list(request_rec *r, ap_dbd_t *dbd, const char *scope,
-                            apr_array_header_t **out)
+cc_result cc_institute_list(request_rec *r, ap_dbd_t *dbd, const char *scope, apr_array_header_t **out)
 {
     const char *code = scope ? scope : CC_NATIONAL_INSTITUTE;
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_institute_list", code, code);

@@ -8,10 +8,8 @@
 #include "cc_throttle.h"
 
 const cc_statement cc_login_statements[] = {
-    { "cc_login_lookup",
-      "SELECT user_type, password_hash FROM members WHERE member_no = %s" },
-    { "cc_staff_login_lookup",
-      "SELECT password_hash FROM staff WHERE login = %s AND disabled = 0" },
+    { "cc_login_lookup", "SELECT user_type, password_hash FROM members WHERE member_no = %s" },
+    { "cc_staff_login_lookup", "SELECT password_hash FROM staff WHERE login = %s AND disabled = 0" },
     { NULL, NULL }
 };
 
@@ -27,8 +25,8 @@ typedef cc_result check_fn(request_rec *r, ap_dbd_t *dbd, const char *login, con
                            const char *user_type);
 
 /* Members: user_type is the type chosen on the page. */
-static cc_result check_member(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                              const char *password, const char *user_type)
+static cc_result check_member(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *password,
+                              const char *user_type)
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_login_lookup", member_no);
     if (rows == NULL) {
@@ -71,15 +69,15 @@ static void audit_failure(request_rec *r, ap_dbd_t *dbd, const char *action, con
                           cc_result result)
 {
     const char *tried = usable(login) ? login : "";
-    const char *detail = cc_json_text(json_pack("{s:s, s:s}", "login", tried, "reason",
-                                                result == CC_PASSWORD_NOT_SET ? "password_not_set"
-                                                                              : "invalid_credentials"),
-                                      r->pool);
+    const char *detail =
+        cc_json_text(json_pack("{s:s, s:s}", "login", tried, "reason",
+                               result == CC_PASSWORD_NOT_SET ? "password_not_set" : "invalid_credentials"),
+                     r->pool);
     int member = strcmp(action, CC_THROTTLE_LOGIN) == 0;
     cc_audit(r, dbd, "anonymous", member && *tried ? tried : NULL,
              apr_pstrcat(r->pool, action, "_failed", NULL), detail ? detail : "");
     if (result != CC_PASSWORD_NOT_SET) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s refused", action);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CCLOGNO(00038) "%s refused", action);
     }
 }
 
@@ -90,8 +88,8 @@ static cc_result guarded(request_rec *r, ap_dbd_t *dbd, const cc_login_request *
 {
     /* The captcha first: it is spent whatever follows, and a refused one
      * neither counts as a failure nor reaches the password. */
-    cc_result result = cc_server_conf_get(r->server)->captcha
-                       ? cc_captcha_store_check(r, dbd, &req->captcha) : CC_DONE;
+    cc_result result =
+        cc_server_conf_get(r->server)->captcha ? cc_captcha_store_check(r, dbd, &req->captcha) : CC_DONE;
     if (result != CC_DONE) {
         return result;
     }
@@ -102,8 +100,8 @@ static cc_result guarded(request_rec *r, ap_dbd_t *dbd, const cc_login_request *
         out->retry_after = attempt.retry_after;
         return result == CC_TOO_MANY_ATTEMPTS ? CC_TOO_MANY_LOGINS : result;
     }
-    result = counted && usable(req->password)
-             ? check(r, dbd, req->login, req->password, user_type) : CC_INVALID_CREDENTIALS;
+    result = counted && usable(req->password) ? check(r, dbd, req->login, req->password, user_type)
+                                              : CC_INVALID_CREDENTIALS;
     switch (result) {
     case CC_DONE:
         cc_throttle_withdraw(r, dbd, &attempt);
@@ -118,8 +116,8 @@ static cc_result guarded(request_rec *r, ap_dbd_t *dbd, const cc_login_request *
     }
 }
 
-cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req,
-                          const char *user_type, cc_login_outcome *out)
+cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, const char *user_type,
+                          cc_login_outcome *out)
 {
     cc_result result = guarded(r, dbd, req, CC_THROTTLE_LOGIN, check_member, user_type, out);
     if (result != CC_DONE) {
@@ -129,8 +127,7 @@ cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request 
     return cc_session_start(r, dbd, req->login, &out->token, &out->expires);
 }
 
-cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req,
-                         cc_login_outcome *out)
+cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, cc_login_outcome *out)
 {
     cc_result result = guarded(r, dbd, req, CC_THROTTLE_STAFF_LOGIN, check_staff, NULL, out);
     if (result != CC_DONE) {

@@ -21,28 +21,27 @@ extern const char cc_dummy_bcrypt[];
 
 /* One login as sent. */
 typedef struct cc_login_request {
-    const char *login;               /* member number or staff account */
+    const char *login; /* member number or staff account */
     const char *password;
-    cc_captcha_answer captcha;       /* checked when CicpaCertCaptcha is on */
+    cc_captcha_answer captcha; /* checked when CicpaCertCaptcha is on */
 } cc_login_request;
 
 /* What a login opened. */
 typedef struct cc_login_outcome {
-    const char *token;               /* the session's token */
-    apr_time_t expires;              /* when it ends */
-    cc_staff *staff;                 /* staff logins: who signed in */
-    apr_int64_t retry_after;         /* CC_TOO_MANY_LOGINS: seconds to wait */
+    const char *token;       /* the session's token */
+    apr_time_t expires;      /* when it ends */
+    cc_staff *staff;         /* staff logins: who signed in */
+    apr_int64_t retry_after; /* CC_TOO_MANY_LOGINS: seconds to wait */
 } cc_login_outcome;
 
 /* A member's login as user_type: CC_DONE with the session, or
  * CC_CAPTCHA_REQUIRED / CC_CAPTCHA_INVALID, CC_TOO_MANY_LOGINS,
  * CC_INVALID_CREDENTIALS, CC_PASSWORD_NOT_SET, CC_DB_UNAVAILABLE,
  * CC_INTERNAL. */
-cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req,
-                          const char *user_type, cc_login_outcome *out);
+cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, const char *user_type,
+                          cc_login_outcome *out);
 
 /* A staff login: as cc_login_member (never CC_PASSWORD_NOT_SET). */
-cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req,
-                         cc_login_outcome *out);
+cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, cc_login_outcome *out);
 
 #endif

@@ -12,12 +12,11 @@ const cc_statement cc_member_statements[] = {
     { "cc_member_get",
       "SELECT user_type, photo_status, compare_attempts_used, review_note, registration_valid_until"
       " FROM members WHERE member_no = %s" },
-    { "cc_member_fields",
-      "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
-      " f.member_editable, v.value"
-      " FROM field_catalogue f LEFT JOIN member_fields v"
-      " ON v.field_key = f.field_key AND v.member_no = %s"
-      " ORDER BY f.sort_order" },
+    { "cc_member_fields", "SELECT f.field_key, f.label, f.kind, f.options, f.max_chars, f.required,"
+                          " f.member_editable, v.value"
+                          " FROM field_catalogue f LEFT JOIN member_fields v"
+                          " ON v.field_key = f.field_key AND v.member_no = %s"
+                          " ORDER BY f.sort_order" },
     { "cc_member_scope",
       "SELECT m.photo_status FROM members m WHERE m.member_no = %s AND " CC_IN_SCOPE("m") },
     /* Exact match on the member number, the name or the ID number (stored
@@ -32,18 +31,15 @@ const cc_statement cc_member_statements[] = {
       "   WHERE (q.field_key = 'name' AND q.value = %s) OR (q.field_key = 'id_number' AND q.value = %s)))"
       " AND " CC_IN_SCOPE("m") " ORDER BY m.member_no LIMIT 100" },
     /* Only one upload holds the claim; it expires in case a child dies. */
-    { "cc_compare_claim",
-      "UPDATE members SET compare_claim = %s, compare_claim_until = CAST(%s AS BIGINT)"
-      " WHERE member_no = %s AND photo_status = 'none'"
-      " AND compare_attempts_used < CAST(%s AS INTEGER)"
-      " AND (compare_claim = '' OR compare_claim_until < CAST(%s AS BIGINT))" },
-    { "cc_compare_release",
-      "UPDATE members SET compare_claim = '', compare_claim_until = 0"
-      " WHERE member_no = %s AND compare_claim = %s" },
-    { "cc_compare_settle",
-      "UPDATE members SET compare_claim = '', compare_claim_until = 0,"
-      " compare_attempts_used = compare_attempts_used + 1, photo_status = %s,"
-      " updated_at = CAST(%s AS BIGINT) WHERE member_no = %s AND compare_claim = %s" },
+    { "cc_compare_claim", "UPDATE members SET compare_claim = %s, compare_claim_until = CAST(%s AS BIGINT)"
+                          " WHERE member_no = %s AND photo_status = 'none'"
+                          " AND compare_attempts_used < CAST(%s AS INTEGER)"
+                          " AND (compare_claim = '' OR compare_claim_until < CAST(%s AS BIGINT))" },
+    { "cc_compare_release", "UPDATE members SET compare_claim = '', compare_claim_until = 0"
+                            " WHERE member_no = %s AND compare_claim = %s" },
+    { "cc_compare_settle", "UPDATE members SET compare_claim = '', compare_claim_until = 0,"
+                           " compare_attempts_used = compare_attempts_used + 1, photo_status = %s,"
+                           " updated_at = CAST(%s AS BIGINT) WHERE member_no = %s AND compare_claim = %s" },
     { "cc_review_without_compare",
       "UPDATE members SET photo_status = 'awaiting_review', updated_at = CAST(%s AS BIGINT)"
       " WHERE member_no = %s AND photo_status = 'none' AND compare_claim = ''" },
@@ -51,20 +47,17 @@ const cc_statement cc_member_statements[] = {
      * lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already holds the
      * database's write lock), so two saves of one member run one after the
      * other and each reads what the previous one committed. */
-    { "cc_profile_lock",
-      "UPDATE members SET updated_at = CAST(%s AS BIGINT) WHERE member_no = %s" },
+    { "cc_profile_lock", "UPDATE members SET updated_at = CAST(%s AS BIGINT) WHERE member_no = %s" },
     /* The same for staff, on a member of their scope only. */
-    { "cc_profile_lock_scoped",
-      "UPDATE members SET updated_at = CAST(%s AS BIGINT) WHERE member_no = %s"
-      " AND " CC_IN_SCOPE("members") },
+    { "cc_profile_lock_scoped", "UPDATE members SET updated_at = CAST(%s AS BIGINT) WHERE member_no = %s"
+                                " AND " CC_IN_SCOPE("members") },
     { "cc_password_set",
       "UPDATE members SET password_hash = %s, updated_at = CAST(%s AS BIGINT) WHERE member_no = %s" },
     { "cc_admin_reset_attempts",
       "UPDATE members SET compare_attempts_used = 0, updated_at = CAST(%s AS BIGINT)"
       " WHERE member_no = %s AND " CC_IN_SCOPE("members") },
-    { "cc_admin_clear_password",
-      "UPDATE members SET password_hash = '', updated_at = CAST(%s AS BIGINT)"
-      " WHERE member_no = %s AND " CC_IN_SCOPE("members") },
+    { "cc_admin_clear_password", "UPDATE members SET password_hash = '', updated_at = CAST(%s AS BIGINT)"
+                                 " WHERE member_no = %s AND " CC_IN_SCOPE("members") },
     { "cc_review_approve",
       "UPDATE members SET photo_status = 'on_file', review_note = '', updated_at = CAST(%s AS BIGINT)"
       " WHERE member_no = %s AND photo_status = 'awaiting_review' AND " CC_IN_SCOPE("members") },
@@ -80,8 +73,8 @@ const cc_statement cc_member_statements[] = {
 };
 
 static const struct {
-    const char *code;   /* stored in members.user_type */
-    const char *label;  /* shown on the login page and the certificate */
+    const char *code;  /* stored in members.user_type */
+    const char *label; /* shown on the login page and the certificate */
 } user_types[] = {
     { "non_practicing", "非执业会员" },
     { "practicing", "执业会员" },
@@ -100,8 +93,7 @@ const char *cc_user_type_label(const char *user_type)
 const char *cc_user_type_parse(const char *param)
 {
     for (apr_size_t i = 0; i < sizeof(user_types) / sizeof(user_types[0]); i++) {
-        if (param && (strcmp(param, user_types[i].code) == 0
-                      || strcmp(param, user_types[i].label) == 0)) {
+        if (param && (strcmp(param, user_types[i].code) == 0 || strcmp(param, user_types[i].label) == 0)) {
             return user_types[i].code;
         }
     }
@@ -227,8 +219,8 @@ int cc_field_is_id_number(const cc_field *f)
     return strcmp(f->kind, "id_number") == 0;
 }
 
-cc_result cc_member_in_scope(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                             const char *member_no, const char **photo_status)
+cc_result cc_member_in_scope(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no,
+                             const char **photo_status)
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_member_scope", member_no, CC_SCOPE_ARGS(staff));
     if (rows == NULL) {
@@ -243,8 +235,7 @@ cc_result cc_member_in_scope(request_rec *r, ap_dbd_t *dbd, const cc_staff *staf
     return CC_DONE;
 }
 
-apr_array_header_t *cc_member_search(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                     const char *q)
+apr_array_header_t *cc_member_search(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *q)
 {
     char *upper = apr_pstrdup(r->pool, q);
     for (char *c = upper; *c; c++) {
@@ -253,21 +244,20 @@ apr_array_header_t *cc_member_search(request_rec *r, ap_dbd_t *dbd, const cc_sta
     return CC_DB_SELECT(r, dbd, "cc_member_search", q, q, upper, CC_SCOPE_ARGS(staff));
 }
 
-int cc_member_claim_comparison(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                               const char *claim, apr_int64_t until, int max_attempts)
+int cc_member_claim_comparison(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *claim,
+                               apr_int64_t until, int max_attempts)
 {
     return CC_DB_EXEC(r, dbd, "cc_compare_claim", claim, cc_db_int(r, until), member_no,
                       apr_itoa(r->pool, max_attempts), cc_db_now(r));
 }
 
-int cc_member_release_comparison(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                                 const char *claim)
+int cc_member_release_comparison(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *claim)
 {
     return CC_DB_EXEC(r, dbd, "cc_compare_release", member_no, claim);
 }
 
-int cc_member_settle_comparison(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                                const char *claim, const char *photo_status)
+int cc_member_settle_comparison(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *claim,
+                                const char *photo_status)
 {
     return CC_DB_EXEC(r, dbd, "cc_compare_settle", photo_status, cc_db_now(r), member_no, claim);
 }
@@ -309,8 +299,8 @@ static int staff_reset_work(request_rec *r, ap_dbd_t *dbd, void *arg)
                           clear ? "password_cleared" : "compare_attempts_reset", c->reason);
 }
 
-cc_result cc_member_staff_reset(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                const char *member_no, cc_member_reset what, const char *reason)
+cc_result cc_member_staff_reset(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no,
+                                cc_member_reset what, const char *reason)
 {
     staff_reset c = { staff, member_no, what, reason };
     return cc_db_transaction(r, dbd, staff_reset_work, &c) == 0 ? CC_DONE : CC_DB_UNAVAILABLE;

@@ -10,15 +10,16 @@
 
 /* A photo the member's record says is on file but that cannot be read is
  * 获取照片信息失败, not 没有查询到照片信息, as GET /me says. */
-cc_result cc_photo_load(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                        unsigned char **jpeg, apr_size_t *len)
+cc_result cc_photo_load(request_rec *r, ap_dbd_t *dbd, const char *member_no, unsigned char **jpeg,
+                        apr_size_t *len)
 {
     cc_result result = CC_DB_SELECT_JPEG(r, dbd, "cc_photo_get", jpeg, len, member_no);
     if (result != CC_NOT_FOUND) {
         return result == CC_DONE ? CC_DONE : CC_PHOTO_UNAVAILABLE;
     }
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_photo_status", member_no);
-    if (rows == NULL || (rows->nelts == 1 && strcmp(APR_ARRAY_IDX(rows, 0, const char **)[0], "on_file") == 0)) {
+    if (rows == NULL
+        || (rows->nelts == 1 && strcmp(APR_ARRAY_IDX(rows, 0, const char **)[0], "on_file") == 0)) {
         return CC_PHOTO_UNAVAILABLE;
     }
     return CC_PHOTO_NOT_FOUND;
@@ -46,12 +47,12 @@ static cc_result refusal_by_state(const cc_member *m)
 }
 
 typedef struct comparison {
-    const char *member_no;       /* whose */
-    const unsigned char *jpeg;   /* the photo */
+    const char *member_no;     /* whose */
+    const unsigned char *jpeg; /* the photo */
     apr_size_t len;
-    const char *request_id;      /* the claim and the provider request id */
-    cc_face_response resp;       /* the provider's answer */
-    const char *now;             /* Unix seconds */
+    const char *request_id; /* the claim and the provider request id */
+    cc_face_response resp;  /* the provider's answer */
+    const char *now;        /* Unix seconds */
 } comparison;
 
 /* Replaces the member's photo (reason NULL) or their upload kept for the
@@ -63,10 +64,14 @@ static int store_photo_rows(request_rec *r, ap_dbd_t *dbd, const comparison *c, 
     const char *sha = cc_sha256_hex(c->jpeg, c->len, r->pool);
     if (reason == NULL) {
         return CC_DB_EXEC(r, dbd, "cc_member_photo_delete", c->member_no) < 0
-               || CC_DB_EXEC(r, dbd, "cc_member_photo_insert", c->member_no, b64, sha, c->now) != 1 ? -1 : 0;
+                       || CC_DB_EXEC(r, dbd, "cc_member_photo_insert", c->member_no, b64, sha, c->now) != 1
+                   ? -1
+                   : 0;
     }
     return CC_DB_EXEC(r, dbd, "cc_upload_delete", c->member_no) < 0
-           || CC_DB_EXEC(r, dbd, "cc_upload_insert", c->member_no, b64, sha, reason, c->now) != 1 ? -1 : 0;
+                   || CC_DB_EXEC(r, dbd, "cc_upload_insert", c->member_no, b64, sha, reason, c->now) != 1
+               ? -1
+               : 0;
 }
 
 /* The comparison's audit row (request id, result, score; never the photo). */
@@ -84,9 +89,11 @@ static int settle_definitive(request_rec *r, ap_dbd_t *dbd, void *arg)
     const comparison *c = arg;
     int match = c->resp.result == CC_FACE_MATCH;
     if (cc_member_settle_comparison(r, dbd, c->member_no, c->request_id,
-                                    match ? "on_file" : "awaiting_review") != 1
+                                    match ? "on_file" : "awaiting_review")
+            != 1
         || CC_DB_EXEC(r, dbd, "cc_compare_record", c->member_no, c->request_id,
-                      cc_face_result_name(c->resp.result), apr_itoa(r->pool, c->resp.score), c->now) != 1
+                      cc_face_result_name(c->resp.result), apr_itoa(r->pool, c->resp.score), c->now)
+               != 1
         || audit_comparison(r, dbd, c) != CC_DONE) {
         return -1;
     }
@@ -119,8 +126,8 @@ static cc_result compare_once(request_rec *r, ap_dbd_t *dbd, const cc_member *m,
     if (claimed <= 0) {
         return claimed < 0 ? CC_DB_UNAVAILABLE : CC_COMPARISON_IN_PROGRESS;
     }
-    cc_face_request req = { c->request_id, cc_member_value(m, "name"),
-                            cc_member_value(m, "id_number"), c->jpeg, c->len };
+    cc_face_request req = { c->request_id, cc_member_value(m, "name"), cc_member_value(m, "id_number"),
+                            c->jpeg, c->len };
     c->resp = cc_face_verify(r, pc, &req);
     if (!cc_face_result_is_definitive(c->resp.result)) {
         cc_member_release_comparison(r, dbd, m->member_no, c->request_id);
@@ -130,8 +137,9 @@ static cc_result compare_once(request_rec *r, ap_dbd_t *dbd, const cc_member *m,
     if (cc_db_transaction(r, dbd, settle_definitive, c) != 0) {
         /* Paid for but not recorded: the claim stays until it expires, so
          * no second call is made meanwhile; the request id finds it. */
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "comparison %s answered %s but could not be saved",
-                      c->request_id, cc_face_result_name(c->resp.result));
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      CCLOGNO(00039) "comparison %s answered %s but could not be saved", c->request_id,
+                      cc_face_result_name(c->resp.result));
         return CC_DB_UNAVAILABLE;
     }
     out->result = c->resp.result == CC_FACE_MATCH ? "match" : "no_match";
@@ -150,8 +158,7 @@ static int keep_for_review(request_rec *r, ap_dbd_t *dbd, void *arg)
 
 /* The national database holds only resident identity cards: other
  * documents go straight to the on-site review, at no cost. */
-static cc_result review_without_compare(request_rec *r, ap_dbd_t *dbd, comparison *c,
-                                        cc_photo_outcome *out)
+static cc_result review_without_compare(request_rec *r, ap_dbd_t *dbd, comparison *c, cc_photo_outcome *out)
 {
     if (cc_db_transaction(r, dbd, keep_for_review, c) != 0) {
         return CC_UPLOAD_IN_PROGRESS;
@@ -161,8 +168,8 @@ static cc_result review_without_compare(request_rec *r, ap_dbd_t *dbd, compariso
     return CC_DONE;
 }
 
-cc_result cc_photo_upload(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                          const unsigned char *jpeg, apr_size_t len, cc_photo_outcome *out)
+cc_result cc_photo_upload(request_rec *r, ap_dbd_t *dbd, const char *member_no, const unsigned char *jpeg,
+                          apr_size_t len, cc_photo_outcome *out)
 {
     cc_result result = cc_member_load(r, dbd, member_no, &out->member);
     if (result != CC_DONE) {
@@ -191,14 +198,13 @@ apr_array_header_t *cc_photo_review_queue(request_rec *r, ap_dbd_t *dbd, const c
     return CC_DB_SELECT(r, dbd, "cc_review_queue", CC_SCOPE_ARGS(staff));
 }
 
-cc_result cc_photo_review_upload(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                 const char *member_no, unsigned char **jpeg, apr_size_t *len)
+cc_result cc_photo_review_upload(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no,
+                                 unsigned char **jpeg, apr_size_t *len)
 {
     return CC_DB_SELECT_JPEG(r, dbd, "cc_review_upload", jpeg, len, member_no, CC_SCOPE_ARGS(staff));
 }
 
-const char **cc_photo_upload_info(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                  const char *member_no)
+const char **cc_photo_upload_info(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no)
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_admin_upload_info", member_no, CC_SCOPE_ARGS(staff));
     return rows && rows->nelts ? APR_ARRAY_IDX(rows, 0, const char **) : NULL;
@@ -214,10 +220,10 @@ apr_array_header_t *cc_photo_comparisons(request_rec *r, ap_dbd_t *dbd, const cc
 typedef struct decision {
     const cc_staff *staff;
     const char *member_no;
-    const char *reason;          /* rejection: shown to the member */
-    const unsigned char *jpeg;   /* replacement: the photo taken on site */
+    const char *reason;        /* rejection: shown to the member */
+    const unsigned char *jpeg; /* replacement: the photo taken on site */
     apr_size_t len;
-    int conflict;                /* the member was not awaiting review */
+    int conflict; /* the member was not awaiting review */
 } decision;
 
 /* The uploaded photo becomes the member's photo. */
@@ -271,22 +277,21 @@ static cc_result decide(request_rec *r, ap_dbd_t *dbd, decision *d, cc_db_work_f
     return CC_DONE;
 }
 
-cc_result cc_photo_review_approve(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                  const char *member_no)
+cc_result cc_photo_review_approve(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no)
 {
     decision d = { staff, member_no, NULL, NULL, 0, 0 };
     return decide(r, dbd, &d, approve_work);
 }
 
-cc_result cc_photo_review_replace(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                  const char *member_no, const unsigned char *jpeg, apr_size_t len)
+cc_result cc_photo_review_replace(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no,
+                                  const unsigned char *jpeg, apr_size_t len)
 {
     decision d = { staff, member_no, NULL, jpeg, len, 0 };
     return decide(r, dbd, &d, replace_work);
 }
 
-cc_result cc_photo_review_reject(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff,
-                                 const char *member_no, const char *reason)
+cc_result cc_photo_review_reject(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff, const char *member_no,
+                                 const char *reason)
 {
     decision d = { staff, member_no, reason, NULL, 0, 0 };
     return decide(r, dbd, &d, reject_work);

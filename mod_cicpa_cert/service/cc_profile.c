@@ -12,23 +12,23 @@
 
 /* A field the save changes. */
 typedef struct field_change {
-    const cc_field *field;  /* catalogue entry with the stored value */
-    const char *value;      /* normalised new value; "" clears the field */
+    const cc_field *field; /* catalogue entry with the stored value */
+    const char *value;     /* normalised new value; "" clears the field */
 } field_change;
 
 /* One save, worked out inside its transaction. */
 typedef struct profile_save {
     request_rec *r;
     ap_dbd_t *dbd;
-    const cc_profile_editor *editor;  /* who saves whose profile */
-    apr_table_t *params;          /* field_key -> submitted value */
-    const char *today;            /* YYYY-MM-DD, the latest valid date */
-    cc_result status;             /* CC_DONE saved (or nothing to change), a refusal or a failure */
-    cc_member *member;            /* as stored before the save */
-    apr_array_header_t *changes;  /* field_change */
-    apr_array_header_t *unknown;  /* const char *: keys not in the catalogue */
-    apr_array_header_t *locked;   /* const cc_field *: staff-only fields sent with another value */
-    json_t *problems;             /* field_key -> what is wrong with the value */
+    const cc_profile_editor *editor; /* who saves whose profile */
+    apr_table_t *params;             /* field_key -> submitted value */
+    const char *today;               /* YYYY-MM-DD, the latest valid date */
+    cc_result status;                /* CC_DONE saved (or nothing to change), a refusal or a failure */
+    cc_member *member;               /* as stored before the save */
+    apr_array_header_t *changes;     /* field_change */
+    apr_array_header_t *unknown;     /* const char *: keys not in the catalogue */
+    apr_array_header_t *locked;      /* const cc_field *: staff-only fields sent with another value */
+    json_t *problems;                /* field_key -> what is wrong with the value */
 } profile_save;
 
 /* A value as it may be shown in the audit trail: ID numbers masked. */
@@ -46,8 +46,8 @@ static int is_masked_copy(const cc_field *f, const char *raw, apr_pool_t *p)
 
 /* Institute fields hold an institute code: plain text that must name a row
  * of the institutes table. */
-static cc_result check_institute(profile_save *s, const cc_field *f, const char *raw,
-                           const char **norm, const char **problem)
+static cc_result check_institute(profile_save *s, const cc_field *f, const char *raw, const char **norm,
+                                 const char **problem)
 {
     cc_institute *inst = NULL;
     *problem = cc_field_check("text", raw, f->max_chars, NULL, s->today, s->r->pool, norm);
@@ -65,14 +65,13 @@ static cc_result check_institute(profile_save *s, const cc_field *f, const char 
 
 /* Checks raw against f's kind: *problem is NULL and *norm the value to store
  * when it is valid. Returns CC_DONE, or CC_DB_UNAVAILABLE. */
-static cc_result normalise(profile_save *s, const cc_field *f, const char *raw,
-                     const char **norm, const char **problem)
+static cc_result normalise(profile_save *s, const cc_field *f, const char *raw, const char **norm,
+                           const char **problem)
 {
     if (strcmp(f->kind, "institute") == 0) {
         return check_institute(s, f, raw, norm, problem);
     }
-    *problem = cc_field_check(f->kind, raw, f->max_chars, f->options, s->today,
-                              s->r->pool, norm);
+    *problem = cc_field_check(f->kind, raw, f->max_chars, f->options, s->today, s->r->pool, norm);
     return CC_DONE;
 }
 
@@ -150,8 +149,7 @@ static void check_id_number(profile_save *s)
     if (blame == NULL || *number == '\0' || *type == '\0') {
         return;
     }
-    const char *problem = cc_id_number_check(type, number, value_after(s, "birth_date"),
-                                             s->r->pool);
+    const char *problem = cc_id_number_check(type, number, value_after(s, "birth_date"), s->r->pool);
     if (problem != NULL) {
         json_object_set_new(s->problems, blame, json_string(problem));
     }
@@ -204,9 +202,10 @@ static cc_result classify(profile_save *s)
 /* {"field":…,"old":…,"new":…} for the audit trail. */
 static const char *audit_detail(const field_change *c, apr_pool_t *p)
 {
-    const char *detail = cc_json_text(json_pack("{s:s, s:s, s:s}", "field", c->field->key,
-                                                "old", shown_value(c->field, c->field->value, p),
-                                                "new", shown_value(c->field, c->value, p)), p);
+    const char *detail = cc_json_text(json_pack("{s:s, s:s, s:s}", "field", c->field->key, "old",
+                                                shown_value(c->field, c->field->value, p), "new",
+                                                shown_value(c->field, c->value, p)),
+                                      p);
     return detail ? detail : "";
 }
 
@@ -217,8 +216,8 @@ static cc_result write_change(profile_save *s, const field_change *c, const char
     request_rec *r = s->r;
     const char *member_no = s->member->member_no;
     if (CC_DB_EXEC(r, s->dbd, "cc_profile_field_delete", member_no, c->field->key) < 0
-        || (*c->value && CC_DB_EXEC(r, s->dbd, "cc_profile_field_insert", member_no, c->field->key,
-                                    c->value) != 1)
+        || (*c->value
+            && CC_DB_EXEC(r, s->dbd, "cc_profile_field_insert", member_no, c->field->key, c->value) != 1)
         || cc_audit(r, s->dbd, actor, member_no, "profile_update", audit_detail(c, r->pool)) != CC_DONE) {
         return CC_DB_UNAVAILABLE;
     }
@@ -263,13 +262,17 @@ static apr_array_header_t *changed_keys(const profile_save *s)
     return keys;
 }
 
-cc_result cc_profile_save(request_rec *r, ap_dbd_t *dbd, const cc_profile_editor *editor,
-                          apr_table_t *params, cc_profile_outcome *out)
+cc_result cc_profile_save(request_rec *r, ap_dbd_t *dbd, const cc_profile_editor *editor, apr_table_t *params,
+                          cc_profile_outcome *out)
 {
     apr_pool_t *p = r->pool;
     profile_save s = {
-        .r = r, .dbd = dbd, .editor = editor, .params = params, .today = cc_date_ymd(0, p),
-        .status = CC_DB_UNAVAILABLE,  /* stays so when BEGIN fails */
+        .r = r,
+        .dbd = dbd,
+        .editor = editor,
+        .params = params,
+        .today = cc_date_ymd(0, p),
+        .status = CC_DB_UNAVAILABLE, /* stays so when BEGIN fails */
         .changes = apr_array_make(p, 8, sizeof(field_change)),
         .unknown = apr_array_make(p, 2, sizeof(const char *)),
         .locked = apr_array_make(p, 2, sizeof(const cc_field *)),

@@ -16,9 +16,8 @@
 #include "cc_throttle.h"
 
 const cc_statement cc_recovery_statements[] = {
-    { "cc_password_contacts",
-      "SELECT field_key, value FROM member_fields WHERE member_no = %s"
-      " AND field_key IN ('id_number', 'email', 'mobile')" },
+    { "cc_password_contacts", "SELECT field_key, value FROM member_fields WHERE member_no = %s"
+                              " AND field_key IN ('id_number', 'email', 'mobile')" },
     { "cc_password_code_store",
       "INSERT INTO password_codes (member_no, code_hash, tries_left, expires_at, created_at)"
       " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
@@ -28,10 +27,8 @@ const cc_statement cc_recovery_statements[] = {
     { "cc_password_code_try",
       "UPDATE password_codes SET tries_left = tries_left - 1"
       " WHERE member_no = %s AND tries_left > 0 AND expires_at > CAST(%s AS BIGINT)" },
-    { "cc_password_code_hash",
-      "SELECT code_hash FROM password_codes WHERE member_no = %s" },
-    { "cc_password_code_delete",
-      "DELETE FROM password_codes WHERE member_no = %s" },
+    { "cc_password_code_hash", "SELECT code_hash FROM password_codes WHERE member_no = %s" },
+    { "cc_password_code_delete", "DELETE FROM password_codes WHERE member_no = %s" },
     { NULL, NULL }
 };
 
@@ -39,7 +36,7 @@ const cc_statement cc_recovery_statements[] = {
 #define CODE_TRIES 5
 #define BCRYPT_COST 10
 #define BCRYPT_SALT 16
-#define MAX_FIELD 128   /* longer member or ID numbers match nothing */
+#define MAX_FIELD 128 /* longer member or ID numbers match nothing */
 
 /* What the recovery needs of a member ("" when missing). */
 typedef struct contacts {
@@ -63,7 +60,8 @@ static cc_result load_contacts(request_rec *r, ap_dbd_t *dbd, const char *member
     for (int i = 0; i < rows->nelts; i++) {
         const char **row = APR_ARRAY_IDX(rows, i, const char **);
         const char **slot = strcmp(row[0], "id_number") == 0 ? &c->id_number
-                          : strcmp(row[0], "email") == 0 ? &c->email : &c->mobile;
+                            : strcmp(row[0], "email") == 0   ? &c->email
+                                                             : &c->mobile;
         *slot = row[1];
     }
     return CC_DONE;
@@ -117,7 +115,7 @@ static const char *bcrypt_hash(request_rec *r, const char *secret)
     char hash[64];
     if (apr_generate_random_bytes(salt, sizeof salt) != APR_SUCCESS
         || apr_bcrypt_encode(secret, BCRYPT_COST, salt, sizeof salt, hash, sizeof hash) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "bcrypt hashing failed");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00040) "bcrypt hashing failed");
         return NULL;
     }
     return apr_pstrdup(r->pool, hash);
@@ -127,27 +125,31 @@ static int store_code(request_rec *r, ap_dbd_t *dbd, const char *member_no, cons
 {
     apr_int64_t now = apr_time_sec(apr_time_now());
     const char *hash = bcrypt_hash(r, code);
-    return hash && CC_DB_EXEC(r, dbd, "cc_password_code_store", member_no, hash, cc_db_int(r, CODE_TRIES),
-                              cc_db_int(r, now + CODE_MINUTES * 60), cc_db_int(r, now)) == 1;
+    return hash
+           && CC_DB_EXEC(r, dbd, "cc_password_code_store", member_no, hash, cc_db_int(r, CODE_TRIES),
+                         cc_db_int(r, now + CODE_MINUTES * 60), cc_db_int(r, now))
+                  == 1;
 }
 
 static const char *mail_text(request_rec *r, const char *issuer, const char *member_no, const char *code)
 {
     return apr_psprintf(r->pool,
-        "尊敬的会员（会员编号 %s）：\n\n"
-        "您正在找回电子会员证系统的登录密码，验证码为：\n\n"
-        "    %s\n\n"
-        "验证码%d分钟内有效，仅可使用一次，请勿告诉他人。\n"
-        "如非本人操作，请忽略本邮件，您的密码不会改变。\n\n"
-        "%s\n"
-        "（本邮件由系统自动发送，请勿回复）\n",
-        member_no, code, CODE_MINUTES, issuer);
+                        "尊敬的会员（会员编号 %s）：\n\n"
+                        "您正在找回电子会员证系统的登录密码，验证码为：\n\n"
+                        "    %s\n\n"
+                        "验证码%d分钟内有效，仅可使用一次，请勿告诉他人。\n"
+                        "如非本人操作，请忽略本邮件，您的密码不会改变。\n\n"
+                        "%s\n"
+                        "（本邮件由系统自动发送，请勿回复）\n",
+                        member_no, code, CODE_MINUTES, issuer);
 }
 
 static const char *sms_text(request_rec *r, const char *issuer, const char *code)
 {
-    return apr_psprintf(r->pool, "【%s】您的找回密码验证码为%s，%d分钟内有效，请勿告诉他人。"
-                        "如非本人操作，请忽略本短信。", issuer, code, CODE_MINUTES);
+    return apr_psprintf(r->pool,
+                        "【%s】您的找回密码验证码为%s，%d分钟内有效，请勿告诉他人。"
+                        "如非本人操作，请忽略本短信。",
+                        issuer, code, CODE_MINUTES);
 }
 
 static void add_destination(apr_array_header_t *sent, const char *channel, const char *masked)
@@ -159,15 +161,15 @@ static void add_destination(apr_array_header_t *sent, const char *channel, const
 
 /* Sends the code on every channel the member can be reached on; returns
  * the masked destinations it reached. */
-static apr_array_header_t *deliver(request_rec *r, const char *member_no, const contacts *c,
-                                   const char *code)
+static apr_array_header_t *deliver(request_rec *r, const char *member_no, const contacts *c, const char *code)
 {
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     const char *issuer = conf->cert_style.issuer;
     apr_array_header_t *sent = apr_array_make(r->pool, 2, sizeof(cc_recovery_destination));
     if (reaches_email(conf, c)
         && cc_notify_mail(r, c->email, apr_pstrcat(r->pool, issuer, "：找回密码验证码", NULL),
-                          mail_text(r, issuer, member_no, code)) == OK) {
+                          mail_text(r, issuer, member_no, code))
+               == OK) {
         add_destination(sent, "email", cc_mail_mask_address(c->email, r->pool));
     }
     if (reaches_mobile(conf, c)
@@ -181,8 +183,8 @@ static const char *channel_names(const apr_array_header_t *sent, apr_pool_t *p)
 {
     const char *names = "";
     for (int i = 0; i < sent->nelts; i++) {
-        names = apr_pstrcat(p, names, i ? "," : "",
-                            APR_ARRAY_IDX(sent, i, cc_recovery_destination).channel, NULL);
+        names = apr_pstrcat(p, names, i ? "," : "", APR_ARRAY_IDX(sent, i, cc_recovery_destination).channel,
+                            NULL);
     }
     return names;
 }
@@ -207,12 +209,12 @@ static cc_result issue_code(request_rec *r, ap_dbd_t *dbd, const char *member_no
     return CC_DONE;
 }
 
-cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                                const char *id_number, const cc_captcha_answer *captcha,
-                                apr_array_header_t **destinations, apr_int64_t *retry_after)
+cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *id_number,
+                                const cc_captcha_answer *captcha, apr_array_header_t **destinations,
+                                apr_int64_t *retry_after)
 {
-    cc_result result = cc_server_conf_get(r->server)->captcha
-                       ? cc_captcha_store_check(r, dbd, captcha) : CC_DONE;
+    cc_result result =
+        cc_server_conf_get(r->server)->captcha ? cc_captcha_store_check(r, dbd, captcha) : CC_DONE;
     if (result != CC_DONE) {
         return result;
     }
@@ -229,7 +231,8 @@ cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *membe
     }
     *destinations = apr_array_make(r->pool, 1, sizeof(cc_recovery_destination));
     if (!id_matches(r, usable(id_number) ? id_number : "", c.id_number)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "password recovery: member and ID numbers do not match");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      CCLOGNO(00041) "password recovery: member and ID numbers do not match");
         return CC_DONE;
     }
     return issue_code(r, dbd, member_no, &c, destinations);
@@ -270,7 +273,8 @@ static cc_result check_code(request_rec *r, ap_dbd_t *dbd, const char *member_no
      * of the answer does not tell whether a code exists. */
     int match = apr_password_validate(code, hash ? hash : cc_dummy_bcrypt) == APR_SUCCESS;
     if (!match || hash == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "password reset refused: wrong, expired or spent code");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      CCLOGNO(00042) "password reset refused: wrong, expired or spent code");
         return CC_INVALID_CODE;
     }
     cc_throttle_withdraw(r, dbd, &attempt);

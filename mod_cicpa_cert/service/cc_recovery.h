@@ -21,8 +21,8 @@ extern const cc_statement cc_recovery_statements[];
 
 /* Where a code went. */
 typedef struct cc_recovery_destination {
-    const char *channel;   /* "email" or "sms" */
-    const char *to;        /* the address or number, masked */
+    const char *channel; /* "email" or "sms" */
+    const char *to;      /* the address or number, masked */
 } cc_recovery_destination;
 
 /* 1 when codes can be sent at all (CicpaCertSmtpUrl or CicpaCertSmsUrl). */
@@ -32,9 +32,9 @@ int cc_recovery_available(request_rec *r);
  * *destinations (cc_recovery_destination; none when the numbers did not
  * match), or CC_CAPTCHA_*, CC_TOO_MANY_RECOVERIES (*retry_after),
  * CC_NO_CONTACT, CC_DELIVERY_FAILED, CC_DB_UNAVAILABLE, CC_INTERNAL. */
-cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                                const char *id_number, const cc_captcha_answer *captcha,
-                                apr_array_header_t **destinations, apr_int64_t *retry_after);
+cc_result cc_recovery_send_code(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *id_number,
+                                const cc_captcha_answer *captcha, apr_array_header_t **destinations,
+                                apr_int64_t *retry_after);
 
 /* Sets password with code, ending every session: CC_DONE, or
  * CC_WEAK_PASSWORD (*problem), CC_TOO_MANY_CODES (*retry_after),

@@ -11,7 +11,7 @@ extern const cc_statement cc_reference_statements[];
 
 /* The reference JPEG of an identity: CC_DONE, CC_NOT_FOUND or
  * CC_DB_UNAVAILABLE. */
-cc_result cc_reference_photo(request_rec *r, ap_dbd_t *dbd, const char *id_number,
-                       unsigned char **jpeg, apr_size_t *len);
+cc_result cc_reference_photo(request_rec *r, ap_dbd_t *dbd, const char *id_number, unsigned char **jpeg,
+                             apr_size_t *len);
 
 #endif

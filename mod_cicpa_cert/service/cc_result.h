@@ -6,15 +6,15 @@
 #define CC_RESULT_H
 
 typedef enum cc_result {
-    CC_DONE = 0,                  /* the work was done */
+    CC_DONE = 0, /* the work was done */
     /* any request */
-    CC_UNAUTHENTICATED,           /* no live session */
-    CC_NOT_FOUND,                 /* unknown member, or one out of the staff's scope */
-    CC_DB_UNAVAILABLE,            /* the database failed */
-    CC_INTERNAL,                  /* anything else failed */
-    CC_CSRF,                      /* a cookie session's change without its token */
-    CC_NO_ROUTE,                  /* no endpoint at this path */
-    CC_METHOD_NOT_ALLOWED,        /* the endpoint takes other methods */
+    CC_UNAUTHENTICATED,    /* no live session */
+    CC_NOT_FOUND,          /* unknown member, or one out of the staff's scope */
+    CC_DB_UNAVAILABLE,     /* the database failed */
+    CC_INTERNAL,           /* anything else failed */
+    CC_CSRF,               /* a cookie session's change without its token */
+    CC_NO_ROUTE,           /* no endpoint at this path */
+    CC_METHOD_NOT_ALLOWED, /* the endpoint takes other methods */
     /* request bodies */
     CC_BODY_TOO_LARGE,
     CC_BODY_UNREADABLE,
@@ -33,10 +33,10 @@ typedef enum cc_result {
     CC_CAPTCHA_REQUIRED,
     CC_CAPTCHA_INVALID,
     CC_TOO_MANY_CAPTCHAS,
-    CC_TOO_MANY_ATTEMPTS,         /* the attempt limits (cc_throttle.h), of: */
-    CC_TOO_MANY_LOGINS,           /*   failed logins */
-    CC_TOO_MANY_RECOVERIES,       /*   recovery requests */
-    CC_TOO_MANY_CODES,            /*   wrong reset codes */
+    CC_TOO_MANY_ATTEMPTS,   /* the attempt limits (cc_throttle.h), of: */
+    CC_TOO_MANY_LOGINS,     /*   failed logins */
+    CC_TOO_MANY_RECOVERIES, /*   recovery requests */
+    CC_TOO_MANY_CODES,      /*   wrong reset codes */
     CC_INVALID_CREDENTIALS,
     CC_PASSWORD_NOT_SET,
     /* password recovery */
@@ -50,14 +50,14 @@ typedef enum cc_result {
     /* photos */
     CC_PHOTO_NOT_FOUND,
     CC_PHOTO_UNAVAILABLE,
-    CC_PHOTO_REJECTED,            /* the member's upload breaks the photo rules */
-    CC_SITE_PHOTO_REJECTED,       /* the staff's on-site photo breaks them */
+    CC_PHOTO_REJECTED,      /* the member's upload breaks the photo rules */
+    CC_SITE_PHOTO_REJECTED, /* the staff's on-site photo breaks them */
     CC_PHOTO_ON_FILE,
     CC_ONSITE_REVIEW_PENDING,
     CC_NO_ATTEMPTS_LEFT,
-    CC_IDENTITY_INCOMPLETE,       /* no ID document to compare against */
+    CC_IDENTITY_INCOMPLETE, /* no ID document to compare against */
     CC_COMPARISON_IN_PROGRESS,
-    CC_UPLOAD_IN_PROGRESS,        /* a photo kept for review is being stored */
+    CC_UPLOAD_IN_PROGRESS, /* a photo kept for review is being stored */
     CC_PHOTO_QUALITY,
     CC_NO_FACE,
     CC_IDENTITY_NOT_FOUND,
@@ -74,8 +74,8 @@ typedef enum cc_result {
     CC_CERTIFICATE_SUSPENDED,
     CC_CERTIFICATE_REVOKED,
     /* the verification page */
-    CC_CERTIFICATE_UNKNOWN,       /* no certificate with that id */
-    CC_TOO_MANY_CHECKS,           /* CicpaCertVerifyRate */
+    CC_CERTIFICATE_UNKNOWN, /* no certificate with that id */
+    CC_TOO_MANY_CHECKS,     /* CicpaCertVerifyRate */
     /* profile saves */
     CC_INVALID_FIELDS,
     CC_UNKNOWN_FIELD,

@@ -11,9 +11,9 @@
  * statement that reads or changes a member for staff: two parameters, the
  * staff's institute code twice. A member out of scope is not found, like an
  * unknown one. */
-#define CC_IN_SCOPE(alias) \
-    "(%s = '" CC_NATIONAL_INSTITUTE "' OR EXISTS (SELECT 1 FROM member_fields sf" \
-    " WHERE sf.member_no = " alias ".member_no AND sf.field_key = 'institute'" \
+#define CC_IN_SCOPE(alias)                                                                                   \
+    "(%s = '" CC_NATIONAL_INSTITUTE "' OR EXISTS (SELECT 1 FROM member_fields sf"                            \
+    " WHERE sf.member_no = " alias ".member_no AND sf.field_key = 'institute'"                               \
     " AND sf.value = %s))"
 
 #endif

@@ -6,16 +6,12 @@
 #include "cc_session.h"
 
 const cc_statement cc_session_statements[] = {
-    { "cc_session_insert",
-      "INSERT INTO sessions (token_hash, member_no, created_at, expires_at)"
-      " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
-    { "cc_session_find",
-      "SELECT member_no, expires_at FROM sessions"
-      " WHERE token_hash = %s AND expires_at > CAST(%s AS BIGINT)" },
-    { "cc_session_delete",
-      "DELETE FROM sessions WHERE token_hash = %s" },
-    { "cc_session_delete_member",
-      "DELETE FROM sessions WHERE member_no = %s" },
+    { "cc_session_insert", "INSERT INTO sessions (token_hash, member_no, created_at, expires_at)"
+                           " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
+    { "cc_session_find", "SELECT member_no, expires_at FROM sessions"
+                         " WHERE token_hash = %s AND expires_at > CAST(%s AS BIGINT)" },
+    { "cc_session_delete", "DELETE FROM sessions WHERE token_hash = %s" },
+    { "cc_session_delete_member", "DELETE FROM sessions WHERE member_no = %s" },
     { "cc_session_purge_expired",
       "DELETE FROM sessions WHERE member_no = %s AND expires_at <= CAST(%s AS BIGINT)" },
     { NULL, NULL }
@@ -30,31 +26,31 @@ const char *cc_session_csrf_for(const char *token, apr_pool_t *p)
     return cc_sha256_hex(input, strlen(input), p);
 }
 
-void cc_session_set_cookie(request_rec *r, const char *name, const char *value,
-                           apr_int64_t max_age)
+void cc_session_set_cookie(request_rec *r, const char *name, const char *value, apr_int64_t max_age)
 {
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     apr_table_add(r->err_headers_out, "Set-Cookie",
-                  apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT
-                               "; HttpOnly; SameSite=Lax%s", name, value,
-                               max_age, conf->cookie_secure ? "; Secure" : ""));
+                  apr_psprintf(r->pool,
+                               "%s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT "; HttpOnly; SameSite=Lax%s", name,
+                               value, max_age, conf->cookie_secure ? "; Secure" : ""));
 }
 
-cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                     const char **token, apr_time_t *expires)
+cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char **token,
+                           apr_time_t *expires)
 {
     const cc_server_conf *conf = cc_server_conf_get(r->server);
     apr_time_t now = apr_time_now();
     *token = cc_random_token(TOKEN_BYTES, r->pool);
     if (*token == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "random generator failed");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00043) "random generator failed");
         return CC_INTERNAL;
     }
     *expires = now + conf->session_lifetime;
     const char *created = cc_db_int(r, apr_time_sec(now));
     CC_DB_EXEC(r, dbd, "cc_session_purge_expired", member_no, created);
     if (CC_DB_EXEC(r, dbd, "cc_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool), member_no,
-                   created, cc_db_int(r, apr_time_sec(*expires))) != 1) {
+                   created, cc_db_int(r, apr_time_sec(*expires)))
+        != 1) {
         return CC_INTERNAL;
     }
     cc_session_set_cookie(r, conf->cookie_name, *token, apr_time_sec(conf->session_lifetime));
@@ -65,7 +61,7 @@ const char *cc_session_cookie(request_rec *r, const char *name)
 {
     const char *cookies = apr_table_get(r->headers_in, "Cookie");
     apr_size_t name_len = strlen(name);
-    for (const char *c = cookies; c && *c; ) {
+    for (const char *c = cookies; c && *c;) {
         while (*c == ' ' || *c == ';') {
             c++;
         }

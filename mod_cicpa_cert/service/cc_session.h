@@ -8,18 +8,18 @@
 #include "cc_result.h"
 
 typedef struct cc_session {
-    const char *member_no;   /* whose session */
-    const char *token_hash;  /* its row key */
-    const char *csrf_token;  /* what a cookie client must echo on changes */
-    int via_cookie;          /* token came from the cookie, not Bearer */
+    const char *member_no;  /* whose session */
+    const char *token_hash; /* its row key */
+    const char *csrf_token; /* what a cookie client must echo on changes */
+    int via_cookie;         /* token came from the cookie, not Bearer */
 } cc_session;
 
-extern const cc_statement cc_session_statements[];  /* table sessions */
+extern const cc_statement cc_session_statements[]; /* table sessions */
 
 /* Creates a session for member_no, sets the cookie and returns the token in
  * *token. Returns CC_DONE or CC_INTERNAL (logged). */
-cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
-                     const char **token, apr_time_t *expires);
+cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char **token,
+                           apr_time_t *expires);
 
 /* Finds the live session of the request. Returns CC_DONE with *out set,
  * CC_UNAUTHENTICATED when there is none (or it expired), or CC_INTERNAL on
@@ -38,8 +38,7 @@ const char *cc_session_cookie(request_rec *r, const char *name);
 
 /* Sets cookie name to value for max_age seconds (0 clears it): Path=/,
  * HttpOnly, SameSite=Lax, and Secure as CicpaCertCookieSecure says. */
-void cc_session_set_cookie(request_rec *r, const char *name, const char *value,
-                           apr_int64_t max_age);
+void cc_session_set_cookie(request_rec *r, const char *name, const char *value, apr_int64_t max_age);
 
 /* The CSRF token of a session token. It is derived, so nothing more is
  * stored; a page reads it from /login or /me, another site cannot. */

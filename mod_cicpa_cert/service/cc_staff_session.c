@@ -5,22 +5,19 @@
 #include "cc_staff_session.h"
 
 const cc_statement cc_staff_session_statements[] = {
-    { "cc_staff_session_insert",
-      "INSERT INTO staff_sessions (token_hash, login, created_at, expires_at)"
-      " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
+    { "cc_staff_session_insert", "INSERT INTO staff_sessions (token_hash, login, created_at, expires_at)"
+                                 " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
     { "cc_staff_session_find",
       /* A disabled account's session ends even if it was opened while the
        * account was being disabled. */
       "SELECT s.login, st.institute FROM staff_sessions s JOIN staff st ON st.login = s.login"
       " WHERE s.token_hash = %s AND s.expires_at > CAST(%s AS BIGINT) AND st.disabled = 0" },
-    { "cc_staff_session_delete",
-      "DELETE FROM staff_sessions WHERE token_hash = %s" },
-    { "cc_staff_session_purge_expired",
-      "DELETE FROM staff_sessions WHERE expires_at <= CAST(%s AS BIGINT)" },
+    { "cc_staff_session_delete", "DELETE FROM staff_sessions WHERE token_hash = %s" },
+    { "cc_staff_session_purge_expired", "DELETE FROM staff_sessions WHERE expires_at <= CAST(%s AS BIGINT)" },
     { NULL, NULL }
 };
 
-#define TOKEN_BYTES 32   /* as members' tokens: no practical guess */
+#define TOKEN_BYTES 32 /* as members' tokens: no practical guess */
 #define MAX_TOKEN 128
 
 static const char *cookie_name(request_rec *r)
@@ -28,20 +25,21 @@ static const char *cookie_name(request_rec *r)
     return apr_pstrcat(r->pool, cc_server_conf_get(r->server)->cookie_name, "_staff", NULL);
 }
 
-cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *login,
-                                 const char **token, apr_time_t *expires)
+cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *login, const char **token,
+                                 apr_time_t *expires)
 {
     apr_time_t lifetime = cc_server_conf_get(r->server)->staff.session_lifetime, now = apr_time_now();
     *token = cc_random_token(TOKEN_BYTES, r->pool);
     if (*token == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "random generator failed");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00044) "random generator failed");
         return CC_INTERNAL;
     }
     *expires = now + lifetime;
     const char *created = cc_db_int(r, apr_time_sec(now));
     CC_DB_EXEC(r, dbd, "cc_staff_session_purge_expired", created);
-    if (CC_DB_EXEC(r, dbd, "cc_staff_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool),
-                   login, created, cc_db_int(r, apr_time_sec(*expires))) != 1) {
+    if (CC_DB_EXEC(r, dbd, "cc_staff_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool), login,
+                   created, cc_db_int(r, apr_time_sec(*expires)))
+        != 1) {
         return CC_INTERNAL;
     }
     cc_session_set_cookie(r, cookie_name(r), *token, apr_time_sec(lifetime));
@@ -80,6 +78,6 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
 cc_result cc_staff_session_end(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)
 {
     cc_session_set_cookie(r, cookie_name(r), "", 0);
-    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0
-           ? CC_INTERNAL : CC_DONE;
+    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0 ? CC_INTERNAL
+                                                                                        : CC_DONE;
 }

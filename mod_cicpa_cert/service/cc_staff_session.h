@@ -10,22 +10,22 @@
 #include "cc_result.h"
 #include "cc_session.h"
 
-extern const cc_statement cc_staff_session_statements[];  /* table staff_sessions */
+extern const cc_statement cc_staff_session_statements[]; /* table staff_sessions */
 
 /* A signed-in staff member. */
 typedef struct cc_staff {
-    const char *login;      /* account name */
-    const char *institute;  /* institute code, CC_NATIONAL_INSTITUTE for national staff */
-    const char *actor;      /* audit_log actor: "staff:<login>" */
-    cc_session session;     /* token hash, CSRF token, cookie flag (member_no unused) */
+    const char *login;     /* account name */
+    const char *institute; /* institute code, CC_NATIONAL_INSTITUTE for national staff */
+    const char *actor;     /* audit_log actor: "staff:<login>" */
+    cc_session session;    /* token hash, CSRF token, cookie flag (member_no unused) */
 } cc_staff;
 
 /* The staff's institute code, twice: the arguments of CC_IN_SCOPE. */
 #define CC_SCOPE_ARGS(staff) (staff)->institute, (staff)->institute
 
 /* Opens a session for login and sets its cookie: CC_DONE or CC_INTERNAL. */
-cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *login,
-                                 const char **token, apr_time_t *expires);
+cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *login, const char **token,
+                                 apr_time_t *expires);
 
 /* The live session of token (NULL: the request's cookie): CC_DONE with
  * *out, CC_UNAUTHENTICATED or CC_INTERNAL. */

@@ -10,8 +10,8 @@
  * CAST(%s AS BIGINT) so sqlite3 and pgsql compare integers alike. A
  * service's table of them ends with { NULL, NULL }. */
 typedef struct cc_statement {
-    const char *label;  /* mod_dbd label, prefixed cc_ */
-    const char *sql;    /* the query */
+    const char *label; /* mod_dbd label, prefixed cc_ */
+    const char *sql;   /* the query */
 } cc_statement;
 
 /* The SQL of label in table, or NULL when the table has no such label. */

@@ -3,19 +3,14 @@
 #include "cc_throttle.h"
 
 const cc_statement cc_throttle_statements[] = {
-    { "cc_throttle_recent",
-      "SELECT at FROM throttle_events WHERE scope = %s AND at > CAST(%s AS BIGINT)"
-      " ORDER BY at DESC LIMIT CAST(%s AS BIGINT)" },
-    { "cc_throttle_insert",
-      "INSERT INTO throttle_events (scope, at) VALUES (%s, CAST(%s AS BIGINT))" },
-    { "cc_throttle_purge",
-      "DELETE FROM throttle_events WHERE at <= CAST(%s AS BIGINT)" },
-    { "cc_throttle_clear",
-      "DELETE FROM throttle_events WHERE scope = %s" },
+    { "cc_throttle_recent", "SELECT at FROM throttle_events WHERE scope = %s AND at > CAST(%s AS BIGINT)"
+                            " ORDER BY at DESC LIMIT CAST(%s AS BIGINT)" },
+    { "cc_throttle_insert", "INSERT INTO throttle_events (scope, at) VALUES (%s, CAST(%s AS BIGINT))" },
+    { "cc_throttle_purge", "DELETE FROM throttle_events WHERE at <= CAST(%s AS BIGINT)" },
+    { "cc_throttle_clear", "DELETE FROM throttle_events WHERE scope = %s" },
     /* Events of one scope and second are alike: any one of them will do. */
-    { "cc_throttle_withdraw",
-      "DELETE FROM throttle_events WHERE id = (SELECT MAX(id) FROM throttle_events"
-      " WHERE scope = %s AND at = CAST(%s AS BIGINT))" },
+    { "cc_throttle_withdraw", "DELETE FROM throttle_events WHERE id = (SELECT MAX(id) FROM throttle_events"
+                              " WHERE scope = %s AND at = CAST(%s AS BIGINT))" },
     { NULL, NULL }
 };
 
@@ -40,8 +35,8 @@ static const char *address_scope(request_rec *r, const char *action)
 static apr_int64_t wait_for(request_rec *r, ap_dbd_t *dbd, const char *scope, int max, apr_int64_t now)
 {
     apr_int64_t window = cc_server_conf_get(r->server)->login_window;
-    apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_throttle_recent", scope,
-                                            cc_db_int(r, now - window), cc_db_int(r, max + 1));
+    apr_array_header_t *rows =
+        CC_DB_SELECT(r, dbd, "cc_throttle_recent", scope, cc_db_int(r, now - window), cc_db_int(r, max + 1));
     if (rows == NULL) {
         return -1;
     }
@@ -61,11 +56,12 @@ static void record(request_rec *r, ap_dbd_t *dbd, const cc_throttle_attempt *att
     }
 }
 
-static cc_result refuse(request_rec *r, const char *action, cc_throttle_attempt *attempt,
-                        apr_int64_t wait, const char *whose)
+static cc_result refuse(request_rec *r, const char *action, cc_throttle_attempt *attempt, apr_int64_t wait,
+                        const char *whose)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s refused for %" APR_INT64_T_FMT
-                  " s: too many attempts for this %s", action, wait, whose);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  CCLOGNO(00045) "%s refused for %" APR_INT64_T_FMT " s: too many attempts for this %s",
+                  action, wait, whose);
     attempt->retry_after = wait;
     return CC_TOO_MANY_ATTEMPTS;
 }
@@ -80,8 +76,8 @@ cc_result cc_throttle_take(request_rec *r, ap_dbd_t *dbd, const char *action, co
     attempt->at = cc_db_int(r, now);
     attempt->retry_after = 0;
     record(r, dbd, attempt, now);
-    apr_int64_t by_member = member_no
-        ? wait_for(r, dbd, attempt->member_scope, conf->login_max_failures, now) : 0;
+    apr_int64_t by_member =
+        member_no ? wait_for(r, dbd, attempt->member_scope, conf->login_max_failures, now) : 0;
     apr_int64_t by_address = wait_for(r, dbd, attempt->address_scope, conf->login_max_address_failures, now);
     if (by_member == 0 && by_address == 0) {
         return CC_DONE;

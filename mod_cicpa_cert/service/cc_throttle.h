@@ -8,20 +8,20 @@
 #include "cc_db.h"
 #include "cc_result.h"
 
-extern const cc_statement cc_throttle_statements[];  /* table throttle_events */
+extern const cc_statement cc_throttle_statements[]; /* table throttle_events */
 
 /* What is counted; the scopes are "<action>-member:<no>" and
  * "<action>-address:<ip>". */
-#define CC_THROTTLE_LOGIN "login"     /* failed logins */
-#define CC_THROTTLE_FORGOT "forgot"   /* recovery requests, matching or not */
-#define CC_THROTTLE_RESET "reset"     /* wrong reset codes (counted per address only) */
+#define CC_THROTTLE_LOGIN "login"   /* failed logins */
+#define CC_THROTTLE_FORGOT "forgot" /* recovery requests, matching or not */
+#define CC_THROTTLE_RESET "reset"   /* wrong reset codes (counted per address only) */
 
 /* One attempt's events: what cc_throttle_withdraw takes back. */
 typedef struct cc_throttle_attempt {
-    const char *member_scope;   /* NULL when only the address counts */
-    const char *address_scope;  /* the client address's scope */
-    const char *at;             /* the events' time (Unix seconds) */
-    apr_int64_t retry_after;    /* CC_TOO_MANY_ATTEMPTS: seconds until one more may go */
+    const char *member_scope;  /* NULL when only the address counts */
+    const char *address_scope; /* the client address's scope */
+    const char *at;            /* the events' time (Unix seconds) */
+    apr_int64_t retry_after;   /* CC_TOO_MANY_ATTEMPTS: seconds until one more may go */
 } cc_throttle_attempt;
 
 /* Takes one attempt of action for member_no (NULL: only the address counts)

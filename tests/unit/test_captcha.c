@@ -17,7 +17,6 @@
 
 #define PIXELS (CC_CAPTCHA_WIDTH * CC_CAPTCHA_HEIGHT)
 
-
 typedef struct decoded {
     int width, height, components;
     unsigned char *rgb;

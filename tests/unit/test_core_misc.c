@@ -20,7 +20,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-
 /* ------------------------------------------------------------------- form */
 
 /* Parses a NUL-terminated body and expects success. */
@@ -41,26 +40,26 @@ struct form_case {
 };
 
 static const struct form_case form_cases[] = {
-    {"a=1&b=2", "b", "2", 2},
-    {"name=%E5%BC%A0%E4%B8%89", "name", "张三", 1},
-    {"name=%e5%bc%a0%e4%b8%89", "name", "张三", 1},
-    {"name=%E5%BC%a0%e4%B8%89", "name", "张三", 1},
-    {"name=张三", "name", "张三", 1},          /* raw UTF-8 is fine too */
-    {"q=a+b%2Bc", "q", "a b+c", 1},
-    {"first+name=Li", "first name", "Li", 1},
-    {"%61%62=c", "ab", "c", 1},
-    {"a=1&&b=2", "a", "1", 2},
-    {"&a=1&", "a", "1", 1},
-    {"&&&", "a", NULL, 0},
-    {"", "a", NULL, 0},
-    {"flag", "flag", "", 1},                   /* no '=': empty value */
-    {"flag=", "flag", "", 1},
-    {"flag&x=1", "flag", "", 2},
-    {"a=1=2", "a", "1=2", 1},
-    {"a==", "a", "=", 1},
-    {"a=%3D%26", "a", "=&", 1},
-    {"=orphan&b=2", "", NULL, 1},              /* empty names are dropped */
-    {"a=%20%09x", "a", " \tx", 1},             /* controls are the validators' job */
+    { "a=1&b=2", "b", "2", 2 },
+    { "name=%E5%BC%A0%E4%B8%89", "name", "张三", 1 },
+    { "name=%e5%bc%a0%e4%b8%89", "name", "张三", 1 },
+    { "name=%E5%BC%a0%e4%B8%89", "name", "张三", 1 },
+    { "name=张三", "name", "张三", 1 }, /* raw UTF-8 is fine too */
+    { "q=a+b%2Bc", "q", "a b+c", 1 },
+    { "first+name=Li", "first name", "Li", 1 },
+    { "%61%62=c", "ab", "c", 1 },
+    { "a=1&&b=2", "a", "1", 2 },
+    { "&a=1&", "a", "1", 1 },
+    { "&&&", "a", NULL, 0 },
+    { "", "a", NULL, 0 },
+    { "flag", "flag", "", 1 }, /* no '=': empty value */
+    { "flag=", "flag", "", 1 },
+    { "flag&x=1", "flag", "", 2 },
+    { "a=1=2", "a", "1=2", 1 },
+    { "a==", "a", "=", 1 },
+    { "a=%3D%26", "a", "=&", 1 },
+    { "=orphan&b=2", "", NULL, 1 },  /* empty names are dropped */
+    { "a=%20%09x", "a", " \tx", 1 }, /* controls are the validators' job */
 };
 
 static void test_form_cases(void **state)
@@ -74,32 +73,24 @@ static void test_form_cases(void **state)
         int entries = apr_table_elts(form)->nelts;
 
         if (c->value ? !got || strcmp(got, c->value) : got != NULL)
-            fail_msg("form case %zu \"%s\": %s is \"%s\", expected \"%s\"", i,
-                     c->body, c->key, got ? got : "(absent)",
-                     c->value ? c->value : "(absent)");
+            fail_msg("form case %zu \"%s\": %s is \"%s\", expected \"%s\"", i, c->body, c->key,
+                     got ? got : "(absent)", c->value ? c->value : "(absent)");
         if (entries != c->entries)
-            fail_msg("form case %zu \"%s\": %d entries, expected %d", i,
-                     c->body, entries, c->entries);
+            fail_msg("form case %zu \"%s\": %d entries, expected %d", i, c->body, entries, c->entries);
     }
 }
 
 static const char *const broken_bodies[] = {
-    "a=%G1",       /* not hex */
-    "a=%1G",
-    "a=%",         /* escape cut short */
-    "a=%4",
-    "a=b%",
-    "%zz=1",
-    "a=1&b=%%41",
-    "a=%00",       /* decoded NUL */
-    "%00=1",
-    "a=%C0%80",    /* overlong NUL */
-    "a=%FF",       /* not UTF-8 */
-    "a=%E4%B8",    /* truncated */
-    "a=%ED%A0%80", /* surrogate */
-    "a=\xE4\xB8",  /* raw, truncated */
-    "\xC0\xAF=1",  /* raw overlong in a key */
-    "ok=1&a=%G1",  /* a bad pair fails the whole body */
+    "a=%G1",                                                   /* not hex */
+    "a=%1G",       "a=%",                                      /* escape cut short */
+    "a=%4",        "a=b%",     "%zz=1", "a=1&b=%%41", "a=%00", /* decoded NUL */
+    "%00=1",       "a=%C0%80",                                 /* overlong NUL */
+    "a=%FF",                                                   /* not UTF-8 */
+    "a=%E4%B8",                                                /* truncated */
+    "a=%ED%A0%80",                                             /* surrogate */
+    "a=\xE4\xB8",                                              /* raw, truncated */
+    "\xC0\xAF=1",                                              /* raw overlong in a key */
+    "ok=1&a=%G1",                                              /* a bad pair fails the whole body */
 };
 
 static void test_form_broken(void **state)
@@ -108,8 +99,7 @@ static void test_form_broken(void **state)
 
     for (i = 0; i < COUNT(broken_bodies); i++) {
         apr_table_t *form = apr_table_make(pool, 1); /* must be reset */
-        apr_status_t rv = cc_form_parse(broken_bodies[i],
-                                        strlen(broken_bodies[i]), pool, &form);
+        apr_status_t rv = cc_form_parse(broken_bodies[i], strlen(broken_bodies[i]), pool, &form);
 
         if (rv != APR_EGENERAL)
             fail_msg("broken body %zu \"%s\" was accepted", i, broken_bodies[i]);
@@ -121,9 +111,12 @@ static void test_form_broken(void **state)
 static void test_form_duplicate_keys(void **state)
 {
     static const char *const duplicated[] = {
-        "a=first&a=second", "a=&a=second", "a&a", "member_no=1&x=2&member_no=1",
-        "Name=first&name=second",  /* keys ignore case, as the table does */
-        "a=1&%61=2",               /* the same key, one of them escaped */
+        "a=first&a=second",
+        "a=&a=second",
+        "a&a",
+        "member_no=1&x=2&member_no=1",
+        "Name=first&name=second", /* keys ignore case, as the table does */
+        "a=1&%61=2",              /* the same key, one of them escaped */
     };
     size_t i;
 
@@ -141,19 +134,17 @@ static void test_form_raw_nul(void **state)
     static const char body[] = "a=1\0b&c=2";
     apr_table_t *form;
 
-    assert_int_equal(cc_form_parse(body, sizeof(body) - 1, pool, &form),
-                     APR_EGENERAL);
+    assert_int_equal(cc_form_parse(body, sizeof(body) - 1, pool, &form), APR_EGENERAL);
 }
 
 /* The body is not NUL-terminated: only len bytes count. */
 static void test_form_bounded_by_len(void **state)
 {
-    static const char unterminated[3] = {'a', '=', '1'};
+    static const char unterminated[3] = { 'a', '=', '1' };
     static const char escape_cut[] = "a=%41";
     apr_table_t *form;
 
-    assert_int_equal(cc_form_parse(unterminated, sizeof(unterminated), pool, &form),
-                     APR_SUCCESS);
+    assert_int_equal(cc_form_parse(unterminated, sizeof(unterminated), pool, &form), APR_SUCCESS);
     assert_string_equal(apr_table_get(form, "a"), "1");
 
     assert_int_equal(cc_form_parse("a=1&b=2", 3, pool, &form), APR_SUCCESS);
@@ -178,22 +169,24 @@ struct mask_case {
 };
 
 static const struct mask_case mask_cases[] = {
-    {"", ""},
-    {"a", "*"},
-    {"ab", "**"},
-    {"abc", "a*c"},
-    {"110101199003071234", "1****************4"},
-    {"11010519491231002X", "1****************X"},
-    {"张", "*"},
-    {"张三", "**"},
-    {"张三丰", "张*丰"},
-    {"买买提·艾力", "买****力"},
-    {"\xF0\xA0\xAE\xB7野家", "\xF0\xA0\xAE\xB7*家"},
-    {"野家\xF0\xA0\xAE\xB7", "野*\xF0\xA0\xAE\xB7"},
-    {"13800138000", "1*********0"},
-    {"\xFF\xFE", "**"},          /* invalid UTF-8: every byte masked */
-    {"a\xFF" "b", "***"},
-    {"张\xE4\xB8", "*****"},
+    { "", "" },
+    { "a", "*" },
+    { "ab", "**" },
+    { "abc", "a*c" },
+    { "110101199003071234", "1****************4" },
+    { "11010519491231002X", "1****************X" },
+    { "张", "*" },
+    { "张三", "**" },
+    { "张三丰", "张*丰" },
+    { "买买提·艾力", "买****力" },
+    { "\xF0\xA0\xAE\xB7野家", "\xF0\xA0\xAE\xB7*家" },
+    { "野家\xF0\xA0\xAE\xB7", "野*\xF0\xA0\xAE\xB7" },
+    { "13800138000", "1*********0" },
+    { "\xFF\xFE", "**" }, /* invalid UTF-8: every byte masked */
+    { "a\xFF"
+      "b",
+      "***" },
+    { "张\xE4\xB8", "*****" },
 };
 
 static void test_mask_middle(void **state)
@@ -204,8 +197,7 @@ static void test_mask_middle(void **state)
         const char *got = cc_mask_middle(mask_cases[i].in, pool);
 
         if (strcmp(got, mask_cases[i].want))
-            fail_msg("mask case %zu: \"%s\", expected \"%s\"", i, got,
-                     mask_cases[i].want);
+            fail_msg("mask case %zu: \"%s\", expected \"%s\"", i, got, mask_cases[i].want);
     }
     assert_string_equal(cc_mask_middle(NULL, pool), "");
 }
@@ -229,35 +221,33 @@ struct disposition_case {
 };
 
 static const struct disposition_case disposition_cases[] = {
-    {"证书.pdf", "certificate.pdf",
-     "attachment; filename=\"certificate.pdf\"; "
-     "filename*=UTF-8''%E8%AF%81%E4%B9%A6.pdf"},
-    {"张三 会员证书.pdf", "cert.pdf",
-     "attachment; filename=\"cert.pdf\"; "
-     "filename*=UTF-8''%E5%BC%A0%E4%B8%89%20%E4%BC%9A%E5%91%98%E8%AF%81%E4%B9%A6.pdf"},
+    { "证书.pdf", "certificate.pdf",
+      "attachment; filename=\"certificate.pdf\"; "
+      "filename*=UTF-8''%E8%AF%81%E4%B9%A6.pdf" },
+    { "张三 会员证书.pdf", "cert.pdf",
+      "attachment; filename=\"cert.pdf\"; "
+      "filename*=UTF-8''%E5%BC%A0%E4%B8%89%20%E4%BC%9A%E5%91%98%E8%AF%81%E4%B9%A6.pdf" },
     /* every attr-char stays, everything else is encoded */
-    {"aZ09!#$&+-.^_`|~", "x",
-     "attachment; filename=\"x\"; filename*=UTF-8''aZ09!#$&+-.^_`|~"},
-    {"a%b'c\"d;e,f=g(h)", "x",
-     "attachment; filename=\"x\"; filename*=UTF-8''a%25b%27c%22d%3Be%2Cf%3Dg%28h%29"},
-    {"a/b\\c*d", "x", "attachment; filename=\"x\"; filename*=UTF-8''a%2Fb%5Cc%2Ad"},
+    { "aZ09!#$&+-.^_`|~", "x", "attachment; filename=\"x\"; filename*=UTF-8''aZ09!#$&+-.^_`|~" },
+    { "a%b'c\"d;e,f=g(h)", "x",
+      "attachment; filename=\"x\"; filename*=UTF-8''a%25b%27c%22d%3Be%2Cf%3Dg%28h%29" },
+    { "a/b\\c*d", "x", "attachment; filename=\"x\"; filename*=UTF-8''a%2Fb%5Cc%2Ad" },
     /* the fallback is a quoted-string */
-    {"a.pdf", "say \"hi\"\\now.pdf",
-     "attachment; filename=\"say \\\"hi\\\"\\\\now.pdf\"; filename*=UTF-8''a.pdf"},
-    {"a.pdf", "证书.pdf",
-     "attachment; filename=\"______.pdf\"; filename*=UTF-8''a.pdf"},
-    {"a.pdf", NULL, "attachment; filename=\"download\"; filename*=UTF-8''a.pdf"},
-    {"a.pdf", "", "attachment; filename=\"download\"; filename*=UTF-8''a.pdf"},
+    { "a.pdf", "say \"hi\"\\now.pdf",
+      "attachment; filename=\"say \\\"hi\\\"\\\\now.pdf\"; filename*=UTF-8''a.pdf" },
+    { "a.pdf", "证书.pdf", "attachment; filename=\"______.pdf\"; filename*=UTF-8''a.pdf" },
+    { "a.pdf", NULL, "attachment; filename=\"download\"; filename*=UTF-8''a.pdf" },
+    { "a.pdf", "", "attachment; filename=\"download\"; filename*=UTF-8''a.pdf" },
     /* no usable UTF-8 name: fallback only */
-    {NULL, "cert.pdf", "attachment; filename=\"cert.pdf\""},
-    {"", "cert.pdf", "attachment; filename=\"cert.pdf\""},
-    {"\xD6\xA4\xCA\xE9.pdf", "cert.pdf", "attachment; filename=\"cert.pdf\""},
-    {NULL, NULL, "attachment; filename=\"download\""},
+    { NULL, "cert.pdf", "attachment; filename=\"cert.pdf\"" },
+    { "", "cert.pdf", "attachment; filename=\"cert.pdf\"" },
+    { "\xD6\xA4\xCA\xE9.pdf", "cert.pdf", "attachment; filename=\"cert.pdf\"" },
+    { NULL, NULL, "attachment; filename=\"download\"" },
     /* header injection: control characters never pass */
-    {"a\r\nSet-Cookie: x=1", "b\r\nSet-Cookie: y=2",
-     "attachment; filename=\"b__Set-Cookie: y=2\"; "
-     "filename*=UTF-8''a__Set-Cookie%3A%20x%3D1"},
-    {"a\tb\x7F", "a\tb\x7F", "attachment; filename=\"a_b_\"; filename*=UTF-8''a_b_"},
+    { "a\r\nSet-Cookie: x=1", "b\r\nSet-Cookie: y=2",
+      "attachment; filename=\"b__Set-Cookie: y=2\"; "
+      "filename*=UTF-8''a__Set-Cookie%3A%20x%3D1" },
+    { "a\tb\x7F", "a\tb\x7F", "attachment; filename=\"a_b_\"; filename*=UTF-8''a_b_" },
 };
 
 static void test_content_disposition(void **state)
@@ -291,10 +281,10 @@ static void test_date_ymd(void **state)
 
     set_tz("UTC0");
     assert_string_equal(cc_date_ymd(t, pool), "2024-02-29");
-    set_tz("CST-8");    /* China Standard Time, no tzdata needed */
+    set_tz("CST-8"); /* China Standard Time, no tzdata needed */
     assert_string_equal(cc_date_ymd(t, pool), "2024-03-01");
     assert_string_equal(cc_date_ymd(apr_time_from_sec(-2208988800LL), pool),
-                        "1900-01-01");  /* 1899-12-31 16:00 UTC */
+                        "1900-01-01"); /* 1899-12-31 16:00 UTC */
     set_tz("UTC0");
     assert_string_equal(cc_date_ymd(apr_time_from_sec(1), pool), "1970-01-01");
 

@@ -12,7 +12,6 @@
 #include "cc_crypto.h"
 #include "cc_sql.h"
 
-
 static void sha256_matches_the_standard_vector(void **state)
 {
     assert_string_equal(cc_sha256_hex("abc", 3, pool),
@@ -42,16 +41,15 @@ static void constant_time_equality(void **state)
     assert_true(cc_str_equal_ct("", ""));
 }
 
-static const char script[] =
-    "-- a comment line\n"
-    "CREATE TABLE t (\n"
-    "  id {{ID}},\n"
-    "  v TEXT\n"
-    ");\n"
-    "\n"
-    "INSERT INTO t (v) VALUES ('a'),\n"
-    "  ('b');   \n"
-    "DROP TABLE x\n";
+static const char script[] = "-- a comment line\n"
+                             "CREATE TABLE t (\n"
+                             "  id {{ID}},\n"
+                             "  v TEXT\n"
+                             ");\n"
+                             "\n"
+                             "INSERT INTO t (v) VALUES ('a'),\n"
+                             "  ('b');   \n"
+                             "DROP TABLE x\n";
 
 static void scripts_split_into_statements_without_semicolons(void **state)
 {
@@ -60,8 +58,7 @@ static void scripts_split_into_statements_without_semicolons(void **state)
     assert_int_equal(s->nelts, 3);
     assert_string_equal(APR_ARRAY_IDX(s, 0, const char *),
                         "CREATE TABLE t (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  v TEXT\n)");
-    assert_string_equal(APR_ARRAY_IDX(s, 1, const char *),
-                        "INSERT INTO t (v) VALUES ('a'),\n  ('b')");
+    assert_string_equal(APR_ARRAY_IDX(s, 1, const char *), "INSERT INTO t (v) VALUES ('a'),\n  ('b')");
     assert_string_equal(APR_ARRAY_IDX(s, 2, const char *), "DROP TABLE x");
 }
 

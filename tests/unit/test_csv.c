@@ -39,7 +39,7 @@ static void test_quotes_commas_and_line_breaks_inside_quotes(void **state)
     assert_int_equal(r->nelts, 3);
     assert_string_equal(field(r, 1, 0), "x, \"y\"");
     assert_string_equal(field(r, 1, 1), "two\nlines");
-    assert_int_equal(record(r, 2)->line, 4);   /* the quoted line break counts */
+    assert_int_equal(record(r, 2)->line, 4); /* the quoted line break counts */
     assert_string_equal(field(r, 2, 1), "4");
 }
 

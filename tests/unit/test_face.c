@@ -14,7 +14,6 @@
 #include "cc_face_protocol.h"
 #include "cc_photo_compare.h"
 
-
 static void request_round_trips(void **state)
 {
     static const unsigned char jpeg[] = { 0xff, 0xd8, 0x00, 0x10, 0xff, 0xd9 };
@@ -43,7 +42,11 @@ static void response_round_trips(void **state)
 static void bad_responses_are_refused(void **state)
 {
     static const char *const bad[] = {
-        "", "null", "[]", "<html>", "{\"result\":\"match\",\"score\":90}",
+        "",
+        "null",
+        "[]",
+        "<html>",
+        "{\"result\":\"match\",\"score\":90}",
         "{\"request_id\":\"r\",\"result\":\"maybe\",\"score\":90}",
         "{\"request_id\":\"r\",\"result\":\"match\"}",
         "{\"request_id\":\"r\",\"result\":\"match\",\"score\":101}",
@@ -76,9 +79,12 @@ static void signatures_are_checked(void **state)
     apr_time_t now = apr_time_from_sec(1800000000);
     const char *sig = cc_face_signature("k-0123456789abcdef", "1800000000", body, strlen(body), pool);
     assert_int_equal(strlen(sig), 64);
-    assert_true(cc_face_signature_ok("k-0123456789abcdef", "1800000000", sig, body, strlen(body), now, 300, pool));
-    assert_false(cc_face_signature_ok("k-0123456789abcdeX", "1800000000", sig, body, strlen(body), now, 300, pool));
-    assert_false(cc_face_signature_ok("k-0123456789abcdef", "1800000000", sig, "{\"x\":2}", 7, now, 300, pool));
+    assert_true(
+        cc_face_signature_ok("k-0123456789abcdef", "1800000000", sig, body, strlen(body), now, 300, pool));
+    assert_false(
+        cc_face_signature_ok("k-0123456789abcdeX", "1800000000", sig, body, strlen(body), now, 300, pool));
+    assert_false(
+        cc_face_signature_ok("k-0123456789abcdef", "1800000000", sig, "{\"x\":2}", 7, now, 300, pool));
     assert_false(cc_face_signature_ok("k-0123456789abcdef", "1800000000", sig, body, strlen(body),
                                       now + apr_time_from_sec(301), 300, pool));
     assert_false(cc_face_signature_ok("k-0123456789abcdef", "18e8", sig, body, strlen(body), now, 300, pool));
@@ -121,7 +127,8 @@ static void undecodable_photos_are_refused(void **state)
     apr_size_t len;
     unsigned char *ref = demo_photo("110000000002-reference.jpg", &len);
     cc_photo_similarity sim;
-    assert_int_equal(cc_photo_compare((const unsigned char *)"GIF89a", 6, ref, len, pool, &sim), APR_EGENERAL);
+    assert_int_equal(cc_photo_compare((const unsigned char *)"GIF89a", 6, ref, len, pool, &sim),
+                     APR_EGENERAL);
     assert_int_equal(cc_photo_compare(ref, len / 3, ref, len, pool, &sim), APR_EGENERAL);
 }
 

@@ -13,7 +13,6 @@
 #include "cc_fields.h"
 #include "cc_mail.h"
 
-
 static cc_mail sample(void)
 {
     cc_mail mail = {
@@ -22,7 +21,7 @@ static cc_mail sample(void)
         .to = "zhang.mingyuan@example.com",
         .subject = "中国注册会计师协会：密码重置验证码",
         .text = "尊敬的会员：\n\n您的验证码为 123456，10分钟内有效。\n",
-        .date = apr_time_from_sec(1767225600),  /* 2026-01-01 00:00:00 UTC, a Thursday */
+        .date = apr_time_from_sec(1767225600), /* 2026-01-01 00:00:00 UTC, a Thursday */
         .message_id = "Abc-123_x",
     };
     return mail;
@@ -41,7 +40,7 @@ static const char *header(const char *message, const char *name)
                 stop++;
             }
             char *value = apr_pstrmemdup(pool, v, stop - v), *o = value;
-            for (const char *c = value; *c; c++) {   /* unfold */
+            for (const char *c = value; *c; c++) { /* unfold */
                 if (c[0] == '\r' && c[1] == '\n') {
                     c += 1;
                     continue;
@@ -69,7 +68,7 @@ static const char *b64_decode(const char *b64, apr_size_t len)
 static const char *decode_words(const char *value)
 {
     const char *out = "";
-    for (const char *w = value; *w; ) {
+    for (const char *w = value; *w;) {
         assert_memory_equal(w, "=?UTF-8?B?", 10);
         const char *end = strstr(w + 10, "?=");
         assert_non_null(end);
@@ -119,7 +118,7 @@ static void lines_are_crlf_and_short(void **state)
     cc_mail mail = sample();
     mail.subject = "很长的主题很长的主题很长的主题很长的主题很长的主题很长的主题很长的主题很长的主题";
     const char *m = cc_mail_message(&mail, pool);
-    for (const char *line = m; *line; ) {
+    for (const char *line = m; *line;) {
         const char *eol = strstr(line, "\r\n");
         assert_non_null(eol);
         assert_true(eol - line <= 78);

@@ -17,7 +17,6 @@
 
 #define BODY_CAPACITY (64 * 1024)
 
-
 /* A body built piece by piece; binary pieces may hold NUL bytes. */
 typedef struct body {
     unsigned char *data;
@@ -45,9 +44,8 @@ static void append_str(body *b, const char *s)
 /* A JPEG-like payload with the byte sequences a careless parser trips on:
  * NUL, CR LF, "--", CR LF "--", and the boundary without its last character
  * right after CR LF "--". */
-static const unsigned char binary[] =
-    "\xFF\xD8\xFF\xE0\0\x10JFIF\0\r\n--\r\n\r\n--\x00--"
-    "\r\n--Boundary4xyz\r\n\xFF\xD9\r";
+static const unsigned char binary[] = "\xFF\xD8\xFF\xE0\0\x10JFIF\0\r\n--\r\n\r\n--\x00--"
+                                      "\r\n--Boundary4xyz\r\n\xFF\xD9\r";
 #define BINARY_LEN (sizeof binary - 1)
 
 typedef struct parsed {
@@ -60,8 +58,7 @@ static parsed parse(const char *content_type, body b)
 {
     parsed result;
 
-    result.status = cc_multipart_parse(content_type, b.data, b.len, pool,
-                                       &result.parts, &result.err);
+    result.status = cc_multipart_parse(content_type, b.data, b.len, pool, &result.parts, &result.err);
     return result;
 }
 
@@ -186,19 +183,19 @@ static void test_boundary_length_limit(void **state)
     assert_refused(parse_str(content_type, ""), "invalid boundary");
     boundary[CC_MULTIPART_MAX_BOUNDARY] = '\0';
     content_type = apr_pstrcat(pool, "multipart/form-data; boundary=", boundary, NULL);
-    text = apr_pstrcat(pool, "--", boundary, "\r\nContent-Disposition: form-data; name=a\r\n\r\n"
-                       "x\r\n--", boundary, "--", NULL);
+    text = apr_pstrcat(pool, "--", boundary,
+                       "\r\nContent-Disposition: form-data; name=a\r\n\r\n"
+                       "x\r\n--",
+                       boundary, "--", NULL);
     assert_int_equal(part_count(parse_str(content_type, text)), 1);
 }
 
 static void test_bad_content_types(void **state)
 {
     assert_refused(parse_str(NULL, ""), "Content-Type is not multipart/form-data");
-    assert_refused(parse_str("multipart/mixed; boundary=x", ""),
-                   "Content-Type is not multipart/form-data");
+    assert_refused(parse_str("multipart/mixed; boundary=x", ""), "Content-Type is not multipart/form-data");
     assert_refused(parse_str("multipart/form-data", ""), "Content-Type has no boundary");
-    assert_refused(parse_str("multipart/form-data; boundary=\"x", ""),
-                   "malformed Content-Type parameters");
+    assert_refused(parse_str("multipart/form-data; boundary=\"x", ""), "malformed Content-Type parameters");
     assert_refused(parse_str("multipart/form-data; boundary=\"a\rb\"", ""), "invalid boundary");
     assert_refused(parse_str("multipart/form-data; boundary=\"\"", ""), "invalid boundary");
 }
@@ -252,24 +249,24 @@ static void test_header_block_limit(void **state)
     body b;
 
     memset(value, 'p', pad + 1);
-    value[pad] = '\0';                          /* block exactly at the limit */
+    value[pad] = '\0'; /* block exactly at the limit */
     b = new_body();
-    append_str(&b, apr_pstrcat(pool, "--XyZ\r\n", disposition, "X-Pad: ", value,
-                               "\r\n\r\nx\r\n--XyZ--", NULL));
+    append_str(&b,
+               apr_pstrcat(pool, "--XyZ\r\n", disposition, "X-Pad: ", value, "\r\n\r\nx\r\n--XyZ--", NULL));
     assert_int_equal(parse("multipart/form-data; boundary=XyZ", b).status, APR_SUCCESS);
-    value[pad] = 'p';                           /* one byte over */
+    value[pad] = 'p'; /* one byte over */
     value[pad + 1] = '\0';
     b = new_body();
-    append_str(&b, apr_pstrcat(pool, "--XyZ\r\n", disposition, "X-Pad: ", value,
-                               "\r\n\r\nx\r\n--XyZ--", NULL));
+    append_str(&b,
+               apr_pstrcat(pool, "--XyZ\r\n", disposition, "X-Pad: ", value, "\r\n\r\nx\r\n--XyZ--", NULL));
     assert_refused(parse("multipart/form-data; boundary=XyZ", b), "part headers too long");
 }
 
 static void test_unterminated_headers(void **state)
 {
-    assert_refused(parse_str("multipart/form-data; boundary=XyZ",
-                             "--XyZ\r\nContent-Disposition: form-data; name=a\r\n"),
-                   "part headers not terminated");
+    assert_refused(
+        parse_str("multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: form-data; name=a\r\n"),
+        "part headers not terminated");
 }
 
 static void test_part_without_disposition(void **state)
@@ -286,8 +283,7 @@ static void test_part_without_disposition(void **state)
     assert_refused(parse_str(ct, "--XyZ\r\nContent-Disposition: form-data; name\r\n\r\n"
                                  "x\r\n--XyZ--"),
                    "malformed Content-Disposition");
-    assert_refused(parse_str(ct, "--XyZ\r\nno colon here\r\n\r\nx\r\n--XyZ--"),
-                   "malformed part header");
+    assert_refused(parse_str(ct, "--XyZ\r\nno colon here\r\n\r\nx\r\n--XyZ--"), "malformed part header");
 }
 
 static void test_filename_parameters(void **state)
@@ -312,8 +308,10 @@ static body parts_body(int count)
     body b = new_body();
 
     for (int i = 0; i < count; i++)
-        append_str(&b, apr_psprintf(pool, "--XyZ\r\nContent-Disposition: form-data; "
-                                          "name=\"f%d\"\r\n\r\n%d\r\n", i, i));
+        append_str(&b, apr_psprintf(pool,
+                                    "--XyZ\r\nContent-Disposition: form-data; "
+                                    "name=\"f%d\"\r\n\r\n%d\r\n",
+                                    i, i));
     append_str(&b, "--XyZ--\r\n");
     return b;
 }
@@ -323,8 +321,7 @@ static void test_part_count_limit(void **state)
     parsed r = parse("multipart/form-data; boundary=XyZ", parts_body(CC_MULTIPART_MAX_PARTS));
 
     assert_int_equal(part_count(r), CC_MULTIPART_MAX_PARTS);
-    assert_refused(parse("multipart/form-data; boundary=XyZ",
-                         parts_body(CC_MULTIPART_MAX_PARTS + 1)),
+    assert_refused(parse("multipart/form-data; boundary=XyZ", parts_body(CC_MULTIPART_MAX_PARTS + 1)),
                    "too many parts");
 }
 
@@ -341,7 +338,6 @@ static void test_find_by_name(void **state)
     assert_null(cc_multipart_find(r.parts, "photo"));
     assert_null(cc_multipart_find(r.parts, "A"));
 }
-
 
 int main(void)
 {

@@ -44,10 +44,9 @@ static void a_message_becomes_one_private_file(void **state)
 {
     const char *dir = new_folder(), *name = NULL, *err = NULL;
     const char *url = apr_pstrcat(pool, "file://", dir, NULL);
-    assert_int_equal(cc_outbox_write(url, "eml", "Subject: x\r\n\r\nbody\r\n", 19, pool, &name),
-                     APR_SUCCESS);
+    assert_int_equal(cc_outbox_write(url, "eml", "Subject: x\r\n\r\nbody\r\n", 19, pool, &name), APR_SUCCESS);
     apr_array_header_t *names = names_in(dir);
-    assert_int_equal(names->nelts, 1);   /* no temporary file left behind */
+    assert_int_equal(names->nelts, 1); /* no temporary file left behind */
     assert_string_equal(APR_ARRAY_IDX(names, 0, const char *), name);
     /* YYYYMMDDTHHMMSSZ-<16>.eml */
     assert_int_equal(strlen(name), 16 + 1 + 16 + 4);
@@ -84,8 +83,8 @@ static void a_missing_folder_is_an_error_and_leaves_nothing(void **state)
     const char *url = apr_pstrcat(pool, "file://", dir, "/gone", NULL);
     assert_int_not_equal(cc_outbox_write(url, "eml", "x", 1, pool, &name), APR_SUCCESS);
     assert_null(name);
-    assert_int_not_equal(cc_outbox_write(apr_pstrcat(pool, "file://", dir, NULL), "../x", "x", 1,
-                                         pool, &name), APR_SUCCESS);
+    assert_int_not_equal(
+        cc_outbox_write(apr_pstrcat(pool, "file://", dir, NULL), "../x", "x", 1, pool, &name), APR_SUCCESS);
     assert_int_equal(names_in(dir)->nelts, 0);
     apr_dir_remove(dir, pool);
 }

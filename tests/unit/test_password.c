@@ -12,18 +12,17 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-
 static const char member_no[] = "110000000001";
 static const char id_number[] = "11010119900307123X";
 
 static void acceptable_passwords_pass(void **state)
 {
     static const char *const good[] = {
-        "Demo@2026",         /* all four classes */
-        "abcdEFGH1",         /* lower, upper, digit */
-        "abcd12#$",          /* lower, digit, symbol: exactly 8 */
-        "ABCD-EFG-123",      /* upper, symbol, digit */
-        "a1!Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",  /* 64 */
+        "Demo@2026",    /* all four classes */
+        "abcdEFGH1",    /* lower, upper, digit */
+        "abcd12#$",     /* lower, digit, symbol: exactly 8 */
+        "ABCD-EFG-123", /* upper, symbol, digit */
+        "a1!Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 64 */
     };
     for (size_t i = 0; i < COUNT(good); i++) {
         assert_null(cc_password_problem(good[i], member_no, id_number));
@@ -83,7 +82,7 @@ static void reset_codes_are_six_random_digits(void **state)
     /* 0.02 equal pairs are expected among 200 codes of a million. */
     assert_true(same_pairs <= 2);
     for (int d = 0; d < 10; d++) {
-        assert_true(seen_first_digit[d]);  /* leading zeros are kept too */
+        assert_true(seen_first_digit[d]); /* leading zeros are kept too */
     }
 }
 

@@ -29,18 +29,18 @@ static cc_photo_rules rules;
 /* What to draw and how to encode it. */
 typedef struct photo_spec {
     int width, height;
-    J_COLOR_SPACE colour_space;     /* JCS_RGB, JCS_GRAYSCALE or JCS_CMYK */
-    int grey_pixels;                /* draw the portrait in grey levels only */
+    J_COLOR_SPACE colour_space; /* JCS_RGB, JCS_GRAYSCALE or JCS_CMYK */
+    int grey_pixels;            /* draw the portrait in grey levels only */
     unsigned char background[3];
     int quality;
-    int progressive;                /* libjpeg's standard progressive script (10 scans) */
-    int scan_per_coefficient;       /* a progressive script of 190 scans */
-    int jfif;                       /* write a JFIF APP0 with the density below */
-    UINT8 density_unit;             /* 0 aspect ratio, 1 dots/inch, 2 dots/cm */
+    int progressive;          /* libjpeg's standard progressive script (10 scans) */
+    int scan_per_coefficient; /* a progressive script of 190 scans */
+    int jfif;                 /* write a JFIF APP0 with the density below */
+    UINT8 density_unit;       /* 0 aspect ratio, 1 dots/inch, 2 dots/cm */
     UINT16 x_density, y_density;
-    const unsigned char *app1;      /* e.g. an EXIF payload, or NULL */
+    const unsigned char *app1; /* e.g. an EXIF payload, or NULL */
     size_t app1_len;
-    size_t size;                    /* exact file size via a COM marker; 0: as encoded */
+    size_t size; /* exact file size via a COM marker; 0: as encoded */
 } photo_spec;
 
 typedef struct photo {
@@ -52,9 +52,16 @@ typedef struct photo {
 static photo_spec valid_spec(void)
 {
     photo_spec spec = {
-        .width = 178, .height = 220, .colour_space = JCS_RGB,
-        .background = { 255, 255, 255 }, .quality = 75, .jfif = 1,
-        .density_unit = 1, .x_density = 96, .y_density = 96, .size = 15000,
+        .width = 178,
+        .height = 220,
+        .colour_space = JCS_RGB,
+        .background = { 255, 255, 255 },
+        .quality = 75,
+        .jfif = 1,
+        .density_unit = 1,
+        .x_density = 96,
+        .y_density = 96,
+        .size = 15000,
     };
     return spec;
 }
@@ -67,8 +74,7 @@ static int in_ellipse(double x, double y, double cx, double cy, double rx, doubl
     return dx * dx + dy * dy <= 1;
 }
 
-static void portrait_pixel(const photo_spec *spec, int px, int py,
-                           unsigned *noise, unsigned char rgb[3])
+static void portrait_pixel(const photo_spec *spec, int px, int py, unsigned *noise, unsigned char rgb[3])
 {
     static const unsigned char jacket[3] = { 40, 52, 84 }, skin[3] = { 228, 182, 150 },
                                hair[3] = { 42, 30, 24 };
@@ -78,7 +84,7 @@ static void portrait_pixel(const photo_spec *spec, int px, int py,
     if (in_ellipse(x, y, w / 2, h * 1.05, w * 0.55, h * 0.33))
         colour = jacket;
     else if (y > h * 0.55 && x > w * 0.42 && x < w * 0.58)
-        colour = skin;  /* neck */
+        colour = skin; /* neck */
     else if (in_ellipse(x, y, w / 2, h * 0.42, w * 0.2, h * 0.2))
         colour = skin;
     else if (in_ellipse(x, y, w / 2, h * 0.36, w * 0.23, h * 0.2))
@@ -109,8 +115,7 @@ static void draw_row(const photo_spec *spec, int y, unsigned *noise, JSAMPLE *ro
             for (int c = 0; c < 3; c++)
                 row[x * 4 + c] = (JSAMPLE)(255 - rgb[c]);
             row[x * 4 + 3] = 0;
-        }
-        else
+        } else
             memcpy(row + x * 3, rgb, 3);
     }
 }
@@ -130,8 +135,7 @@ static void use_scan_per_coefficient(struct jpeg_compress_struct *cinfo)
     scans[n++] = (jpeg_scan_info){ .comps_in_scan = 3, .component_index = { 0, 1, 2 } };
     for (int c = 0; c < 3; c++)
         for (int k = 1; k < 64; k++)
-            scans[n++] = (jpeg_scan_info){ .comps_in_scan = 1, .component_index = { c },
-                                           .Ss = k, .Se = k };
+            scans[n++] = (jpeg_scan_info){ .comps_in_scan = 1, .component_index = { c }, .Ss = k, .Se = k };
     cinfo->scan_info = scans;
     cinfo->num_scans = n;
 }
@@ -218,8 +222,8 @@ static void put(tiff_writer *w, unsigned value, int bytes)
 /* An EXIF APP1 payload whose IFD0 holds Orientation (unless 0),
  * XResolution x/1, YResolution y/1 and ResolutionUnit, in either byte
  * order; returns its length. */
-static size_t make_exif_oriented(unsigned char out[EXIF_MAX], int big_endian, unsigned x,
-                                 unsigned y, unsigned unit, unsigned orientation)
+static size_t make_exif_oriented(unsigned char out[EXIF_MAX], int big_endian, unsigned x, unsigned y,
+                                 unsigned unit, unsigned orientation)
 {
     tiff_writer w = { out + 6, big_endian };
     unsigned entries = orientation ? 4 : 3, rationals = 8 + 2 + 12 * entries + 4;
@@ -227,21 +231,20 @@ static size_t make_exif_oriented(unsigned char out[EXIF_MAX], int big_endian, un
     memcpy(out, "Exif\0\0", 6);
     memcpy(w.at, big_endian ? "MM\0*" : "II*\0", 4);
     w.at += 4;
-    put(&w, 8, 4);                              /* IFD0 offset */
-    put(&w, entries, 2);                        /* entries: tag, type, count, value */
+    put(&w, 8, 4);       /* IFD0 offset */
+    put(&w, entries, 2); /* entries: tag, type, count, value */
     if (orientation)
         put(&w, 0x0112, 2), put(&w, 3, 2), put(&w, 1, 4), put(&w, orientation, 2), put(&w, 0, 2);
     put(&w, 0x011A, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, rationals, 4);
     put(&w, 0x011B, 2), put(&w, 5, 2), put(&w, 1, 4), put(&w, rationals + 8, 4);
     put(&w, 0x0128, 2), put(&w, 3, 2), put(&w, 1, 4), put(&w, unit, 2), put(&w, 0, 2);
-    put(&w, 0, 4);                              /* no next IFD */
-    put(&w, x, 4), put(&w, 1, 4);               /* the rationals */
+    put(&w, 0, 4);                /* no next IFD */
+    put(&w, x, 4), put(&w, 1, 4); /* the rationals */
     put(&w, y, 4), put(&w, 1, 4);
     return (size_t)(w.at - out);
 }
 
-static size_t make_exif(unsigned char out[EXIF_MAX], int big_endian,
-                        unsigned x, unsigned y, unsigned unit)
+static size_t make_exif(unsigned char out[EXIF_MAX], int big_endian, unsigned x, unsigned y, unsigned unit)
 {
     return make_exif_oriented(out, big_endian, x, y, unit, 0);
 }
@@ -332,8 +335,11 @@ static void test_off_white_background_passes(void **state)
 static void test_demo_photos_pass(void **state)
 {
     static const char *const names[] = {
-        "110000000001.jpg", "110000000003.jpg", "110000000002-reference.jpg",
-        "110000000002-upload-match.jpg", "110000000002-upload-nomatch.jpg",
+        "110000000001.jpg",
+        "110000000003.jpg",
+        "110000000002-reference.jpg",
+        "110000000002-upload-match.jpg",
+        "110000000002-upload-nomatch.jpg",
     };
     unsigned char buffer[64 * 1024];
 
@@ -405,7 +411,7 @@ static void test_huge_header_is_refused_quickly(void **state)
     struct timespec start, end;
     apr_array_header_t *problems;
 
-    patched[sof + 5] = patched[sof + 7] = 30000 >> 8;    /* height, width */
+    patched[sof + 5] = patched[sof + 7] = 30000 >> 8; /* height, width */
     patched[sof + 6] = patched[sof + 8] = 30000 & 0xFF;
     ph.data = patched;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -427,12 +433,12 @@ static void test_density_edges(void **state)
     assert_passes(&spec);
     spec.x_density = spec.y_density = 95;
     assert_codes(check(make_photo(&spec)), "low_density", NULL);
-    spec.x_density = 96;                    /* one axis short is enough */
+    spec.x_density = 96; /* one axis short is enough */
     assert_codes(check(make_photo(&spec)), "low_density", NULL);
     spec.density_unit = 2;
-    spec.x_density = spec.y_density = 38;   /* 96.52 dpi */
+    spec.x_density = spec.y_density = 38; /* 96.52 dpi */
     assert_passes(&spec);
-    spec.x_density = spec.y_density = 37;   /* 93.98 dpi */
+    spec.x_density = spec.y_density = 37; /* 93.98 dpi */
     problems = check(make_photo(&spec));
     assert_codes(problems, "low_density", NULL);
     assert_non_null(strstr(message_of(problems, "low_density"), "93.98×93.98"));
@@ -442,10 +448,10 @@ static void test_unknown_density_is_refused(void **state)
 {
     photo_spec spec = valid_spec();
 
-    spec.density_unit = 0;                  /* JFIF aspect ratio only */
+    spec.density_unit = 0; /* JFIF aspect ratio only */
     spec.x_density = spec.y_density = 1;
     assert_codes(check(make_photo(&spec)), "no_density", NULL);
-    spec.jfif = 0;                          /* no JFIF, no EXIF */
+    spec.jfif = 0; /* no JFIF, no EXIF */
     assert_codes(check(make_photo(&spec)), "no_density", NULL);
 }
 
@@ -460,11 +466,11 @@ static void test_exif_density_is_read(void **state)
     assert_passes(&spec);
     spec.app1_len = make_exif(exif, 1, 72, 72, 2);
     assert_codes(check(make_photo(&spec)), "low_density", NULL);
-    spec.app1_len = make_exif(exif, 1, 38, 38, 3);       /* dots per cm */
+    spec.app1_len = make_exif(exif, 1, 38, 38, 3); /* dots per cm */
     assert_passes(&spec);
-    spec.app1_len = make_exif(exif, 0, 300, 300, 1);     /* "no unit" */
+    spec.app1_len = make_exif(exif, 0, 300, 300, 1); /* "no unit" */
     assert_codes(check(make_photo(&spec)), "no_density", NULL);
-    spec.jfif = 1;                                       /* JFIF units 0 defers to EXIF */
+    spec.jfif = 1; /* JFIF units 0 defers to EXIF */
     spec.density_unit = 0;
     spec.app1_len = make_exif(exif, 0, 96, 96, 2);
     assert_passes(&spec);
@@ -570,9 +576,9 @@ static void test_greyscale_is_refused(void **state)
 {
     photo_spec spec = valid_spec();
 
-    spec.colour_space = JCS_GRAYSCALE;      /* one component */
+    spec.colour_space = JCS_GRAYSCALE; /* one component */
     assert_codes(check(make_photo(&spec)), "not_colour", NULL);
-    spec.colour_space = JCS_RGB;            /* three components, grey pixels */
+    spec.colour_space = JCS_RGB; /* three components, grey pixels */
     spec.grey_pixels = 1;
     assert_codes(check(make_photo(&spec)), "not_colour", NULL);
 }
@@ -588,10 +594,10 @@ static void test_cmyk_is_refused(void **state)
 static void test_coloured_backgrounds_are_refused(void **state)
 {
     static const unsigned char backgrounds[][3] = {
-        { 128, 128, 128 },   /* grey */
-        { 190, 190, 190 },   /* light grey, just under white_min */
-        { 67, 142, 219 },    /* the usual ID-photo blue */
-        { 220, 40, 40 },     /* red */
+        { 128, 128, 128 }, /* grey */
+        { 190, 190, 190 }, /* light grey, just under white_min */
+        { 67, 142, 219 },  /* the usual ID-photo blue */
+        { 220, 40, 40 },   /* red */
     };
     photo_spec spec = valid_spec();
 
@@ -609,13 +615,13 @@ static void test_truncated_scan_is_corrupt(void **state)
     photo ph;
     size_t sos;
 
-    spec.size = 20000;                      /* the cut copy stays over 10 KB */
+    spec.size = 20000; /* the cut copy stays over 10 KB */
     ph = make_photo(&spec);
     sos = find_marker(ph, 0xDA);
     ph.len = sos + (ph.len - sos) / 2;
     assert_codes(check(ph), "corrupt", NULL);
     ph = make_photo(&spec);
-    ph.len -= 2;                            /* every pixel there, EOI missing */
+    ph.len -= 2; /* every pixel there, EOI missing */
     assert_codes(check(ph), "corrupt", NULL);
 }
 
@@ -632,7 +638,7 @@ static void test_scan_flood_is_refused(void **state)
 static void test_non_jpeg_is_refused(void **state)
 {
     static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
-                                         0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+                                         0,    0,   0,   13,  'I',  'H',  'D',  'R' };
     unsigned char *noise = apr_palloc(pool, 15000);
     unsigned seed = 7;
 
@@ -640,7 +646,7 @@ static void test_non_jpeg_is_refused(void **state)
         seed = seed * 1103515245u + 12345u;
         noise[i] = (unsigned char)(seed >> 16);
     }
-    noise[0] = 0x00;                        /* never an SOI by chance */
+    noise[0] = 0x00; /* never an SOI by chance */
     assert_codes(check((photo){ png, sizeof png }), "file_too_small", "not_jpeg", NULL);
     assert_codes(check((photo){ NULL, 0 }), "file_too_small", "not_jpeg", NULL);
     assert_codes(check((photo){ noise, 15000 }), "not_jpeg", NULL);
@@ -663,17 +669,16 @@ static void test_all_problems_are_reported_together(void **state)
 {
     photo_spec spec = valid_spec();
 
-    spec.size = 0;                          /* as encoded: a few KB */
+    spec.size = 0; /* as encoded: a few KB */
     spec.width = 177;
     spec.x_density = spec.y_density = 72;
-    spec.colour_space = JCS_GRAYSCALE;      /* not judged: no pixels of a wrong size */
-    assert_codes(check(make_photo(&spec)), "file_too_small", "bad_dimensions",
-                 "low_density", NULL);
+    spec.colour_space = JCS_GRAYSCALE; /* not judged: no pixels of a wrong size */
+    assert_codes(check(make_photo(&spec)), "file_too_small", "bad_dimensions", "low_density", NULL);
     spec.width = 178;
     spec.size = 9000;
     memcpy(spec.background, (unsigned char[3]){ 67, 142, 219 }, 3);
-    assert_codes(check(make_photo(&spec)), "file_too_small", "low_density",
-                 "not_colour", "background_not_white", NULL);
+    assert_codes(check(make_photo(&spec)), "file_too_small", "low_density", "not_colour",
+                 "background_not_white", NULL);
 }
 
 static int setup(void **state)
@@ -681,8 +686,6 @@ static int setup(void **state)
     cc_photo_rules_default(&rules);
     return cc_unit_setup(state);
 }
-
-
 
 int main(void)
 {

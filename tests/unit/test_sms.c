@@ -11,11 +11,10 @@
 
 #include "cc_sms.h"
 
-
 static void the_body_carries_the_code_and_text(void **state)
 {
-    const char *body = cc_sms_code_body("req-1", "13800138001", "012345", 10,
-                                        "【中国注册会计师协会】验证码012345", pool);
+    const char *body =
+        cc_sms_code_body("req-1", "13800138001", "012345", 10, "【中国注册会计师协会】验证码012345", pool);
     json_error_t err;
     json_t *root = json_loads(body, 0, &err);
     const char *request_id, *mobile, *template_id, *code, *text;
@@ -23,14 +22,15 @@ static void the_body_carries_the_code_and_text(void **state)
     assert_non_null(root);
     assert_int_equal(json_unpack(root, "{s:s, s:s, s:s, s:{s:s, s:i}, s:s}", "request_id", &request_id,
                                  "mobile", &mobile, "template", &template_id, "params", "code", &code,
-                                 "minutes", &minutes, "text", &text), 0);
+                                 "minutes", &minutes, "text", &text),
+                     0);
     assert_string_equal(request_id, "req-1");
     assert_string_equal(mobile, "13800138001");
     assert_string_equal(template_id, CC_SMS_CODE_TEMPLATE);
     assert_string_equal(code, "012345");
     assert_int_equal(minutes, 10);
     assert_string_equal(text, "【中国注册会计师协会】验证码012345");
-    assert_null(strchr(body, '\n'));  /* compact: one line */
+    assert_null(strchr(body, '\n')); /* compact: one line */
     json_decref(root);
 }
 
