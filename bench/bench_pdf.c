@@ -96,6 +96,18 @@ static apr_size_t render_only(const bench *b, apr_pool_t *p)
     return pdf ? read_out(pdf) : 0;
 }
 
+/* Writes the PDF to the file named by CICPA_BENCH_PDF, if set, to look at. */
+static void keep(const cc_pdf *pdf)
+{
+    const char *path = getenv("CICPA_BENCH_PDF");
+    FILE *f = path ? fopen(path, "wb") : NULL;
+
+    if (f) {
+        fwrite(cc_pdf_bytes(pdf), 1, cc_pdf_size(pdf), f);
+        fclose(f);
+    }
+}
+
 /* The whole certificate: claim signature, QR code, page, PDF signature. */
 static apr_size_t full(const bench *b, apr_pool_t *p)
 {
@@ -112,7 +124,10 @@ static apr_size_t full(const bench *b, apr_pool_t *p)
     data.verify_url = cc_cert_verify_url(VERIFY_BASE, cc_sign_key_id(b->qr_key),
                                          &claims, sig, p);
     pdf = render(b, &data, p);
-    return pdf && sign(b, pdf, p) ? read_out(pdf) : 0;
+    if (!pdf || !sign(b, pdf, p))
+        return 0;
+    keep(pdf);
+    return read_out(pdf);
 }
 
 typedef apr_size_t bench_fn(const bench *b, apr_pool_t *p);

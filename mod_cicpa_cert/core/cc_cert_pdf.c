@@ -241,7 +241,7 @@ static void bfchar_entry(const cc_font_char *ch, char *line, size_t size)
 
 /* libharu 2.3.0 points the font's ToUnicode at its UTF-8 encoding CMap,
  * which text extractors reject ("Invalid 'begincidrange' operator in
- * ToUnicode CMap") and which would map private-use codes to themselves.
+ * ToUnicode CMap") and which would map the codes to themselves.
  * This rewrites that stream as a bfchar CMap of the subset's characters. */
 static void rewrite_to_unicode(HPDF_Font font, const cc_font_file *file)
 {
@@ -276,8 +276,27 @@ static void rewrite_to_unicode(HPDF_Font font, const cc_font_file *file)
         "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
+/* libharu 2.3.0 writes a CIDToGIDMap entry for each of the 65536 codes
+ * (131,070 bytes to deflate per document). This keeps the entries up to the
+ * subset's last code, which cc_font keeps low; codes past the end of the map
+ * are unused. */
+static void shorten_gid_map(HPDF_Font font, const cc_font_file *file, apr_pool_t *p)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    const apr_size_t len = 2 * ((apr_size_t)file->chars[file->nchars - 1].code + 1);
+    unsigned char *map = apr_pcalloc(p, len);
+    apr_size_t i;
+
+    for (i = 0; i < file->nchars; i++) {
+        map[2 * file->chars[i].code] = (unsigned char)(file->chars[i].gid >> 8);
+        map[2 * file->chars[i].code + 1] = (unsigned char)file->chars[i].gid;
+    }
+    HPDF_MemStream_FreeData(attr->map_stream->stream);
+    HPDF_Stream_Write(attr->map_stream->stream, map, (HPDF_UINT)len);
+}
+
 /* Hands the subset to libharu from memory; NULL on failure. */
-static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file)
+static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file, apr_pool_t *p)
 {
     HPDF_Stream stream = HPDF_MemStream_New(doc->mmgr, (HPDF_UINT)file->len);
     HPDF_FontDef def;
@@ -303,8 +322,10 @@ static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file)
         return NULL;
     }
     font = HPDF_GetFont(doc, def->base_font, "UTF-8");
-    if (font)
+    if (font) {
         rewrite_to_unicode(font, file);
+        shorten_gid_map(font, file, p);
+    }
     return font;
 }
 
@@ -687,7 +708,7 @@ static int compose(HPDF_Doc doc, const cc_cert_style *style,
         || HPDF_SetCurrentEncoder(doc, "UTF-8") != HPDF_OK)
         return 0;
     *step = "embedding the font subset";
-    art->font = embed_font(doc, file);
+    art->font = embed_font(doc, file, p);
     if (!art->font)
         return 0;
     /* The stored JPEG goes in byte for byte (DCTDecode), never re-encoded. */

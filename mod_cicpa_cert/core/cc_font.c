@@ -4,7 +4,7 @@
  * ~280 KB per PDF, so every document gets its own subset built by hb-subset
  * with only the characters on its page. libharu 2.3.0 then parses that subset
  * itself, reading only a (3,1) format 4 cmap, i.e. 16-bit codes. The subset's
- * cmap is therefore written here, over private-use codes (see cc_font.h). */
+ * cmap is therefore written here, over small dense codes (see cc_font.h). */
 
 #include "cc_font.h"
 
@@ -15,9 +15,11 @@
 #include <hb-subset.h>
 #include <string.h>
 
-/* The codes given to a document's characters, in order of first use. */
-#define CODE_FIRST 0xE000UL
-#define CODE_LAST 0xF8FFUL
+/* The codes given to a document's characters, in order of first use: all
+ * two bytes in UTF-8, and low, because the PDF's CIDToGIDMap has an entry
+ * for every code below the last one. */
+#define CODE_FIRST 0x0100UL
+#define CODE_LAST 0x07FFUL
 
 /* One past the last Unicode character. */
 #define UNICODE_END 0x110000UL
@@ -91,12 +93,11 @@ static int utf8_decode(const unsigned char **s, unsigned long *cp)
     return 1;
 }
 
-/* Writes a code (U+0800..U+FFFF) as three bytes of UTF-8 and returns the
+/* Writes a code (U+0080..U+07FF) as two bytes of UTF-8 and returns the
  * position after them. */
 static char *utf8_put_code(char *o, unsigned code)
 {
-    *o++ = (char)(0xE0 | (code >> 12));
-    *o++ = (char)(0x80 | ((code >> 6) & 0x3F));
+    *o++ = (char)(0xC0 | (code >> 6));
     *o++ = (char)(0x80 | (code & 0x3F));
     return o;
 }
@@ -156,8 +157,8 @@ const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
                                   const char **err)
 {
     const unsigned char *in = (const unsigned char *)text;
-    /* Every character becomes a three-byte code: at most three times longer. */
-    char *out = apr_palloc(subset->pool, 3 * strlen(text) + 1);
+    /* Every character becomes a two-byte code: at most twice as long. */
+    char *out = apr_palloc(subset->pool, 2 * strlen(text) + 1);
     char *o = out;
 
     while (*in) {
@@ -305,7 +306,7 @@ static const char *write_file(cc_font_subset *subset,
                               const hb_subset_plan_t *plan, hb_face_t *face,
                               cc_font_file *file)
 {
-    const cc_font_char *chars = (const cc_font_char *)subset->chars->elts;
+    cc_font_char *chars = (cc_font_char *)subset->chars->elts;
     apr_size_t n = (apr_size_t)subset->chars->nelts, i;
     unsigned *gids = apr_palloc(subset->pool, n * sizeof *gids);
     hb_blob_t *cmap, *blob;
@@ -318,7 +319,7 @@ static const char *write_file(cc_font_subset *subset,
         if (gid == HB_MAP_VALUE_INVALID || gid > 0xFFFF)
             return apr_psprintf(subset->pool, "the font subset lost U+%04lX",
                                 chars[i].unicode);
-        gids[i] = gid;
+        gids[i] = chars[i].gid = gid;
     }
     cmap = cmap_table(gids, n, subset->pool);
     blob = face_with_cmap(face, cmap);
