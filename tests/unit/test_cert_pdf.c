@@ -213,6 +213,80 @@ static void pdfimages_shows_the_jpeg_as_is(void **state)
     assert_memory_equal(extracted, photo, photo_len);
 }
 
+/* One row of pdfimages -list: what it is, its size, and its object number. */
+typedef struct listed_image {
+    char type[16], enc[16];
+    int width, height, object;
+} listed_image;
+
+/* Reads up to max rows of pdfimages -list for path; returns how many. */
+static int list_images(const char *path, listed_image *rows, int max)
+{
+    char *out, *line;
+    int n = 0;
+
+    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -list '", path, "'", NULL),
+                         &out), 0);
+    line = strstr(out, "-\n");  /* end of the dashed header rule */
+    assert_non_null(line);
+    for (line += 2; *line && n < max; line = strchr(line, '\n') + 1) {
+        assert_int_equal(sscanf(line, "%*d %*d %15s %d %d %*s %*d %*d %15s %*s %d",
+                                rows[n].type, &rows[n].width, &rows[n].height,
+                                rows[n].enc, &rows[n].object), 5);
+        n++;
+    }
+    return n;
+}
+
+/* A seal as pdfimages lists it: a 180x180 picture, then its soft mask. */
+static void expect_seal(const listed_image *image, const listed_image *mask)
+{
+    assert_string_equal(image->type, "image");
+    assert_string_equal(mask->type, "smask");
+    assert_int_equal(image->width, 180);
+    assert_int_equal(image->height, 180);
+    assert_int_equal(mask->width, 180);
+    assert_int_equal(mask->height, 180);
+    assert_int_equal(mask->object, image->object);
+}
+
+/* With both seals: the photo is still the given JPEG byte for byte, and each
+ * seal is there with its transparency; the same seal twice is one object. */
+static void seals_are_drawn_beside_the_photo_as_is(void **state)
+{
+    cc_cert_data data = member("张三丰", "110000000001");
+    const char *err = NULL, *path;
+    listed_image rows[8];
+    char *out;
+    unsigned char *extracted;
+    apr_size_t extracted_len;
+
+    data.co_issuer = "北京注册会计师协会";
+    data.issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err);
+    data.co_issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    path = render_file(&data, "sealed.pdf");
+    assert_int_equal(list_images(path, rows, 8), 5);
+    assert_string_equal(rows[0].enc, "jpeg");
+    assert_int_equal(rows[0].width, 178);
+    assert_int_equal(rows[0].height, 220);
+    expect_seal(&rows[1], &rows[2]);
+    expect_seal(&rows[3], &rows[4]);
+    assert_int_not_equal(rows[1].object, rows[3].object);
+    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -j -f 1 '", path, "' '",
+                                     work_path("sealed"), "'", NULL), &out), 0);
+    extracted = read_file(work_path("sealed-000.jpg"), &extracted_len);
+    assert_int_equal(extracted_len, photo_len);
+    assert_memory_equal(extracted, photo, photo_len);
+
+    data.co_issuer_seal = data.issuer_seal;
+    path = render_file(&data, "same-seal.pdf");
+    assert_int_equal(list_images(path, rows, 8), 5);
+    expect_seal(&rows[1], &rows[2]);
+    expect_seal(&rows[3], &rows[4]);
+    assert_int_equal(rows[1].object, rows[3].object);
+}
+
 /* The whole document can be read a byte at a time, and the end stays the end. */
 static void reads_in_any_chunk_size(void **state)
 {
@@ -415,6 +489,7 @@ int main(void)
         cmocka_unit_test(pdffonts_shows_embedded_subset),
         cmocka_unit_test(pdftotext_finds_name_and_number),
         cmocka_unit_test(pdfimages_shows_the_jpeg_as_is),
+        cmocka_unit_test(seals_are_drawn_beside_the_photo_as_is),
         cmocka_unit_test(reads_in_any_chunk_size),
         cmocka_unit_test(threads_render_identical_documents),
         cmocka_unit_test(missing_font_is_refused),
