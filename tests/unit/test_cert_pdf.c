@@ -238,53 +238,86 @@ static int list_images(const char *path, listed_image *rows, int max)
     return n;
 }
 
-/* A seal as pdfimages lists it: a 180x180 picture, then its soft mask. */
-static void expect_seal(const listed_image *image, const listed_image *mask)
+/* The seals as pdfimages lists them: one picture with a soft mask, the
+ * seals stacked in it, drawn once per seal. */
+static void expect_seal_draws(const listed_image *rows, int draws, int height)
 {
-    assert_string_equal(image->type, "image");
-    assert_string_equal(mask->type, "smask");
-    assert_int_equal(image->width, 180);
-    assert_int_equal(image->height, 180);
-    assert_int_equal(mask->width, 180);
-    assert_int_equal(mask->height, 180);
-    assert_int_equal(mask->object, image->object);
+    for (int i = 0; i < draws; i++) {
+        const listed_image *image = &rows[2 * i], *mask = &rows[2 * i + 1];
+
+        assert_string_equal(image->type, "image");
+        assert_string_equal(mask->type, "smask");
+        assert_int_equal(image->width, 180);
+        assert_int_equal(image->height, height);
+        assert_int_equal(mask->width, 180);
+        assert_int_equal(mask->height, height);
+        assert_int_equal(image->object, rows[0].object);
+        assert_int_equal(mask->object, rows[0].object);
+    }
 }
 
-/* With both seals: the photo is still the given JPEG byte for byte, and each
- * seal is there with its transparency; the same seal twice is one object. */
-static void seals_are_drawn_beside_the_photo_as_is(void **state)
+/* How red the page is in a box (points from the top left, at 72 dpi):
+ * the mean of red minus green, 0 on grey paper and black text. */
+static double redness(const char *png, int x, int y, int w, int h)
+{
+    char *out;
+
+    assert_int_equal(run(apr_psprintf(pool, "convert '%s' -crop %dx%d+%d+%d "
+                                            "-format '%%[fx:mean.r-mean.g]' info:",
+                                      png, w, h, x, y), &out), 0);
+    return atof(out);
+}
+
+/* Renders page 1 at 72 dpi into name.png; returns its path. */
+static const char *page_png(const char *pdf, const char *name)
+{
+    char *out;
+
+    assert_int_equal(run(apr_pstrcat(pool, "pdftoppm -r 72 -png -singlefile '", pdf, "' '",
+                                     work_path(name), "'", NULL), &out), 0);
+    return apr_pstrcat(pool, work_path(name), ".png", NULL);
+}
+
+/* With both seals: the photo is still the given JPEG byte for byte, each
+ * seal is stamped over its issuer's name (the page is red there, and was
+ * not without seals), and the seals are one picture drawn twice. */
+static void seals_are_stamped_beside_the_photo_as_is(void **state)
 {
     cc_cert_data data = member("张三丰", "110000000001");
-    const char *err = NULL, *path;
+    const char *err = NULL, *path, *plain, *sealed;
     listed_image rows[8];
     char *out;
     unsigned char *extracted;
     apr_size_t extracted_len;
 
     data.co_issuer = "北京注册会计师协会";
+    plain = page_png(render_file(&data, "unsealed.pdf"), "unsealed");
     data.issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err);
     data.co_issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err);
     assert_non_null(data.co_issuer_seal);
     path = render_file(&data, "sealed.pdf");
+    sealed = page_png(path, "sealed");
+    /* each seal is centred over its name: the co-issuer left of the issuer */
+    assert_true(redness(sealed, 436, 430, 80, 80) > redness(plain, 436, 430, 80, 80) + 0.03);
+    assert_true(redness(sealed, 625, 430, 80, 80) > redness(plain, 625, 430, 80, 80) + 0.03);
+
     assert_int_equal(list_images(path, rows, 8), 5);
     assert_string_equal(rows[0].enc, "jpeg");
     assert_int_equal(rows[0].width, 178);
     assert_int_equal(rows[0].height, 220);
-    expect_seal(&rows[1], &rows[2]);
-    expect_seal(&rows[3], &rows[4]);
-    assert_int_not_equal(rows[1].object, rows[3].object);
-    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -j -f 1 '", path, "' '",
+    expect_seal_draws(&rows[1], 2, 180 + 4 + 180);
+    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -j '", path, "' '",
                                      work_path("sealed"), "'", NULL), &out), 0);
     extracted = read_file(work_path("sealed-000.jpg"), &extracted_len);
     assert_int_equal(extracted_len, photo_len);
     assert_memory_equal(extracted, photo, photo_len);
 
-    data.co_issuer_seal = data.issuer_seal;
-    path = render_file(&data, "same-seal.pdf");
-    assert_int_equal(list_images(path, rows, 8), 5);
-    expect_seal(&rows[1], &rows[2]);
-    expect_seal(&rows[3], &rows[4]);
-    assert_int_equal(rows[1].object, rows[3].object);
+    data.co_issuer_seal = data.issuer_seal;  /* the same picture twice */
+    assert_int_equal(list_images(render_file(&data, "same-seal.pdf"), rows, 8), 5);
+    expect_seal_draws(&rows[1], 2, 180);
+    data.co_issuer_seal = NULL;
+    assert_int_equal(list_images(render_file(&data, "one-seal.pdf"), rows, 8), 3);
+    expect_seal_draws(&rows[1], 1, 180);
 }
 
 /* The whole document can be read a byte at a time, and the end stays the end. */
@@ -489,7 +522,7 @@ int main(void)
         cmocka_unit_test(pdffonts_shows_embedded_subset),
         cmocka_unit_test(pdftotext_finds_name_and_number),
         cmocka_unit_test(pdfimages_shows_the_jpeg_as_is),
-        cmocka_unit_test(seals_are_drawn_beside_the_photo_as_is),
+        cmocka_unit_test(seals_are_stamped_beside_the_photo_as_is),
         cmocka_unit_test(reads_in_any_chunk_size),
         cmocka_unit_test(threads_render_identical_documents),
         cmocka_unit_test(missing_font_is_refused),
