@@ -64,6 +64,7 @@
  * opaque: the edges stay smooth, and a seal costs 2.2 KB instead of 7.4. */
 #define SEAL_ALPHA_BITS 2
 #define SEAL_GAP 4           /* clear rows between two stacked seals */
+#define SEAL_PALETTE 16      /* the most colours seals are indexed with */
 
 #define VALUE_RGB 0x1F1F1Fu
 #define PAPER_TINT 0.96f     /* the paper is the title colour, this much whiter */
@@ -81,6 +82,8 @@ typedef struct image_plane {
     const char *colour_space;  /* DeviceRGB or DeviceGray */
     unsigned bits;             /* per sample */
     float top;                 /* what the highest sample means (0..1] */
+    const unsigned char *palette;  /* RGB of each index, or NULL */
+    unsigned colours;              /* in the palette */
 } image_plane;
 
 /* A seal as loaded, its pixels kept to be stacked with the page's other. */
@@ -679,12 +682,30 @@ static void set_info(HPDF_Doc doc, const cc_cert_style *style,
     HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, "mod_cicpa_cert");
     if (data->issued_at)
         HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, pdf_date(data->issued_at));
+    /* libharu's own name tells a reader nothing the Creator does not. */
+    HPDF_Dict_RemoveElement(doc->info, "Producer");
 }
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
 {
     (void)dict;
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* /ColorSpace: the plane's, or [/Indexed base hival <palette>]. */
+static int add_colour_space(HPDF_Doc doc, HPDF_Dict dict, const image_plane *plane)
+{
+    HPDF_Array indexed;
+
+    if (!plane->palette)
+        return HPDF_Dict_AddName(dict, "ColorSpace", plane->colour_space) == HPDF_OK;
+    indexed = HPDF_Array_New(doc->mmgr);
+    return indexed && HPDF_Dict_Add(dict, "ColorSpace", indexed) == HPDF_OK
+           && HPDF_Array_AddName(indexed, "Indexed") == HPDF_OK
+           && HPDF_Array_AddName(indexed, plane->colour_space) == HPDF_OK
+           && HPDF_Array_AddNumber(indexed, (HPDF_INT32)plane->colours - 1) == HPDF_OK
+           && HPDF_Array_Add(indexed, HPDF_Binary_New(doc->mmgr, (HPDF_BYTE *)plane->palette,
+                                                      3 * plane->colours)) == HPDF_OK;
 }
 
 /* An image XObject of one plane. Its stream is already deflated, so
@@ -702,7 +723,7 @@ static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height,
         || HPDF_Dict_AddName(dict, "Subtype", "Image") != HPDF_OK
         || HPDF_Dict_AddNumber(dict, "Width", (HPDF_INT32)width) != HPDF_OK
         || HPDF_Dict_AddNumber(dict, "Height", (HPDF_INT32)height) != HPDF_OK
-        || HPDF_Dict_AddName(dict, "ColorSpace", plane->colour_space) != HPDF_OK
+        || !add_colour_space(doc, dict, plane)
         || HPDF_Dict_AddNumber(dict, "BitsPerComponent", (HPDF_INT32)plane->bits) != HPDF_OK
         || HPDF_Stream_Write(dict->stream, plane->deflated, (HPDF_UINT)plane->len) != HPDF_OK)
         return NULL;
@@ -811,6 +832,66 @@ static void stack_rows(const cc_cert_image *seal, unsigned row, unsigned top,
     }
 }
 
+/* The level of pixel x in a row of packed alpha. */
+static unsigned level_at(const unsigned char *row, unsigned x)
+{
+    const unsigned bit = x * SEAL_ALPHA_BITS;
+
+    return row[bit / 8] >> (8 - SEAL_ALPHA_BITS - bit % 8) & ((1u << SEAL_ALPHA_BITS) - 1);
+}
+
+/* The stack's colours as an indexed image when its visible pixels have at
+ * most SEAL_PALETTE colours (a seal is mostly one ink): 1 to 4 bits a pixel
+ * instead of 24. Returns 0 when they have more, or on failure. */
+static int index_colours(HPDF_Doc doc, const unsigned char *rgb, const unsigned char *packed,
+                         const seal_stack *st, image_plane *plane, apr_pool_t *p)
+{
+    const apr_size_t alpha_row = ((apr_size_t)st->width * SEAL_ALPHA_BITS + 7) / 8;
+    unsigned char *palette = apr_pcalloc(p, 3 * SEAL_PALETTE), *out;
+    unsigned n = 0, bits, x, y, k;
+    apr_size_t row;
+
+    bits = 4;  /* first pass: count colours, indices written at 4 bits */
+    row = ((apr_size_t)st->width * bits + 7) / 8;
+    out = apr_pcalloc(p, row * st->height);
+    for (y = 0; y < st->height; y++)
+        for (x = 0; x < st->width; x++) {
+            const unsigned char *c = rgb + ((apr_size_t)y * st->width + x) * 3;
+
+            if (!level_at(packed + y * alpha_row, x))
+                continue;  /* clear: any index will do */
+            for (k = 0; k < n && memcmp(palette + 3 * k, c, 3) != 0; k++)
+                ;
+            if (k == n && n++ == SEAL_PALETTE)
+                return 0;
+            memcpy(palette + 3 * k, c, 3);
+            out[y * row + x / 2] |= (unsigned char)(k << (x % 2 ? 0 : 4));
+        }
+    for (bits = 1; (1u << bits) < n; bits *= 2)
+        ;
+    if (bits < 4) {  /* repack: every index fits in fewer bits */
+        const apr_size_t narrow = ((apr_size_t)st->width * bits + 7) / 8;
+        unsigned char *repacked = apr_pcalloc(p, narrow * st->height);
+
+        for (y = 0; y < st->height; y++)
+            for (x = 0; x < st->width; x++) {
+                const unsigned index = out[y * row + x / 2] >> (x % 2 ? 0 : 4) & 0xF;
+
+                repacked[y * narrow + x * bits / 8] |=
+                    (unsigned char)(index << (8 - bits - x * bits % 8));
+            }
+        out = repacked;
+        row = narrow;
+    }
+    plane->deflated = deflate_bytes(doc, out, row * st->height, p, &plane->len);
+    plane->colour_space = "DeviceRGB";
+    plane->bits = bits;
+    plane->top = 1;
+    plane->palette = palette;
+    plane->colours = n ? n : 1;
+    return plane->deflated != NULL;
+}
+
 /* Stacks first over second (second may be NULL) into st, deflated into p. */
 static int build_stack(HPDF_Doc doc, const cc_cert_image *first, const cc_cert_image *second,
                        seal_stack *st, apr_pool_t *p)
@@ -836,10 +917,13 @@ static int build_stack(HPDF_Doc doc, const cc_cert_image *first, const cc_cert_i
     packed = apr_pcalloc(p, packed_len);
     for (i = 0; i < n; i++)
         stack_rows(seals[i], st->at[i].row, top, st, rgb, packed);
-    st->colour.deflated = deflate_bytes(doc, rgb, rgb_len, p, &st->colour.len);
-    st->colour.colour_space = "DeviceRGB";
-    st->colour.bits = 8;
-    st->colour.top = 1;
+    if (!index_colours(doc, rgb, packed, st, &st->colour, p)) {
+        st->colour.deflated = deflate_bytes(doc, rgb, rgb_len, p, &st->colour.len);
+        st->colour.colour_space = "DeviceRGB";
+        st->colour.bits = 8;
+        st->colour.top = 1;
+        st->colour.palette = NULL;
+    }
     st->alpha.deflated = deflate_bytes(doc, packed, packed_len, p, &st->alpha.len);
     st->alpha.colour_space = "DeviceGray";
     st->alpha.bits = SEAL_ALPHA_BITS;
