@@ -708,22 +708,33 @@ static int add_colour_space(HPDF_Doc doc, HPDF_Dict dict, const image_plane *pla
                                                       3 * plane->colours)) == HPDF_OK;
 }
 
-/* An image XObject of one plane. Its stream is already deflated, so
- * libharu writes it as is (filter NONE) and write_fn names the filter. */
-static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height,
-                              const image_plane *plane)
+/* An empty image XObject of width x height pixels; NULL on failure. */
+static HPDF_Dict image_object(HPDF_Doc doc, unsigned width, unsigned height)
 {
     HPDF_Dict dict = HPDF_DictStream_New(doc->mmgr, doc->xref);
 
     if (!dict)
         return NULL;
     dict->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
-    dict->write_fn = write_flate_filter;
     if (HPDF_Dict_AddName(dict, "Type", "XObject") != HPDF_OK
         || HPDF_Dict_AddName(dict, "Subtype", "Image") != HPDF_OK
         || HPDF_Dict_AddNumber(dict, "Width", (HPDF_INT32)width) != HPDF_OK
-        || HPDF_Dict_AddNumber(dict, "Height", (HPDF_INT32)height) != HPDF_OK
-        || !add_colour_space(doc, dict, plane)
+        || HPDF_Dict_AddNumber(dict, "Height", (HPDF_INT32)height) != HPDF_OK)
+        return NULL;
+    return dict;
+}
+
+/* An image XObject of one plane. Its stream is already deflated, so
+ * libharu writes it as is (filter NONE) and write_fn names the filter. */
+static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height,
+                              const image_plane *plane)
+{
+    HPDF_Dict dict = image_object(doc, width, height);
+
+    if (!dict)
+        return NULL;
+    dict->write_fn = write_flate_filter;
+    if (!add_colour_space(doc, dict, plane)
         || HPDF_Dict_AddNumber(dict, "BitsPerComponent", (HPDF_INT32)plane->bits) != HPDF_OK
         || HPDF_Stream_Write(dict->stream, plane->deflated, (HPDF_UINT)plane->len) != HPDF_OK)
         return NULL;
@@ -741,20 +752,15 @@ static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height,
 /* The QR code's modules as an image mask (1 = dark, painted); NULL on failure. */
 static HPDF_Image qr_object(HPDF_Doc doc, const cc_qr *qr, apr_pool_t *p)
 {
-    HPDF_Dict dict = HPDF_DictStream_New(doc->mmgr, doc->xref);
+    HPDF_Dict dict = image_object(doc, (unsigned)qr->width, (unsigned)qr->width);
     apr_size_t row_bytes;
     const unsigned char *bits = cc_qr_bitmap(qr, &row_bytes, p);
     HPDF_Array decode = dict ? HPDF_Array_New(doc->mmgr) : NULL;
 
     if (!decode)
         return NULL;
-    dict->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
     dict->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (HPDF_Dict_AddName(dict, "Type", "XObject") != HPDF_OK
-        || HPDF_Dict_AddName(dict, "Subtype", "Image") != HPDF_OK
-        || HPDF_Dict_AddNumber(dict, "Width", qr->width) != HPDF_OK
-        || HPDF_Dict_AddNumber(dict, "Height", qr->width) != HPDF_OK
-        || HPDF_Dict_Add(dict, "ImageMask", HPDF_Boolean_New(doc->mmgr, HPDF_TRUE)) != HPDF_OK
+    if (HPDF_Dict_Add(dict, "ImageMask", HPDF_Boolean_New(doc->mmgr, HPDF_TRUE)) != HPDF_OK
         || HPDF_Dict_Add(dict, "Decode", decode) != HPDF_OK
         || HPDF_Array_AddNumber(decode, 1) != HPDF_OK
         || HPDF_Array_AddNumber(decode, 0) != HPDF_OK

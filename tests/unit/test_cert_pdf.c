@@ -312,6 +312,18 @@ static void seals_are_stamped_beside_the_photo_as_is(void **state)
     assert_int_equal(extracted_len, photo_len);
     assert_memory_equal(extracted, photo, photo_len);
 
+    /* a narrower seal of many colours: padded, and its colours kept as RGB */
+    assert_int_equal(run(apr_pstrcat(pool, "convert -size 120x150 gradient:red-blue -alpha set "
+                                     "-channel A -evaluate set 60% +channel PNG32:'",
+                                     work_path("gradient.png"), "'", NULL), &out), 0);
+    data.co_issuer_seal = cc_cert_image_load(work_path("gradient.png"), pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    path = render_file(&data, "gradient.pdf");
+    assert_int_equal(list_images(path, rows, 8), 5);
+    expect_seal_draws(&rows[1], 2, 180 + 4 + 150);
+    assert_true(redness(page_png(path, "gradient"), 436, 430, 80, 80)
+                > redness(plain, 436, 430, 80, 80) + 0.03);
+
     data.co_issuer_seal = data.issuer_seal;  /* the same picture twice */
     assert_int_equal(list_images(render_file(&data, "same-seal.pdf"), rows, 8), 5);
     expect_seal_draws(&rows[1], 2, 180);
