@@ -8,7 +8,8 @@
  *
  * usage: bench_pdf [iterations [photo.jpg [font.ttf [keys-dir]]]]
  *        defaults: 1000, sql/demo/photos/110000000001.jpg, LXGW WenKai,
- *        run/keys (scripts/make-demo-keys); the seals are conf/demo-seals. */
+ *        run/keys (scripts/make-demo-keys); the seals are conf/demo-seals.
+ *        CICPA_BENCH_PDF=file.pdf keeps the signed certificate to look at. */
 
 #include "cc_cert_pdf.h"
 #include "cc_cert_sign.h"
