@@ -303,27 +303,39 @@ static void rewrite_to_unicode(HPDF_Font font, const cc_font_file *file)
         "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
-/* libharu 2.3.0 writes a CIDToGIDMap entry for each of the 65536 codes
- * (131,070 bytes to deflate per document). This keeps the entries up to the
- * subset's last code, which cc_font keeps low; codes past the end of the map
- * are unused. */
-static void shorten_gid_map(HPDF_Font font, const cc_font_file *file, apr_pool_t *p)
+/* libharu makes the font by asking for the glyph and width of every code
+ * its encoder can produce: all 65,536 for UTF-8 (8 M instructions, a third
+ * of a certificate, and a 131,070-byte CIDToGIDMap to deflate). While it
+ * makes the font, the document's encoder is a plain map of the subset's
+ * codes and one more (libharu leaves the last code it is given out of the
+ * font's widths and glyph map); text is decoded as UTF-8 again after. */
+static HPDF_Font make_font(HPDF_Doc doc, const char *name, const cc_font_file *file)
 {
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    const apr_size_t len = 2 * ((apr_size_t)file->chars[file->nchars - 1].code + 1);
-    unsigned char *map = apr_pcalloc(p, len);
+    HPDF_Encoder encoder = HPDF_GetEncoder(doc, "UTF-8");
+    HPDF_CMapEncoderAttr attr = encoder ? (HPDF_CMapEncoderAttr)encoder->attr : NULL;
+    HPDF_Encoder_ToUnicode_Func utf8;
+    HPDF_Font font;
     apr_size_t i;
 
-    for (i = 0; i < file->nchars; i++) {
-        map[2 * file->chars[i].code] = (unsigned char)(file->chars[i].gid >> 8);
-        map[2 * file->chars[i].code + 1] = (unsigned char)file->chars[i].gid;
+    if (!attr)
+        return NULL;
+    memset(attr->cid_map, 0, sizeof attr->cid_map);
+    for (i = 0; i <= file->nchars; i++) {
+        const unsigned code = i < file->nchars ? file->chars[i].code
+                                               : file->chars[i - 1].code + 1;
+
+        attr->cid_map[code >> 8][code & 0xFF] = (HPDF_UINT16)code;
+        attr->unicode_map[code >> 8][code & 0xFF] = (HPDF_UNICODE)code;
     }
-    HPDF_MemStream_FreeData(attr->map_stream->stream);
-    HPDF_Stream_Write(attr->map_stream->stream, map, (HPDF_UINT)len);
+    utf8 = encoder->to_unicode_fn;
+    encoder->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    font = HPDF_GetFont(doc, name, "UTF-8");
+    encoder->to_unicode_fn = utf8;
+    return font;
 }
 
 /* Hands the subset to libharu from memory; NULL on failure. */
-static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file, apr_pool_t *p)
+static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file)
 {
     HPDF_Stream stream = HPDF_MemStream_New(doc->mmgr, (HPDF_UINT)file->len);
     HPDF_FontDef def;
@@ -348,11 +360,9 @@ static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file, apr_pool_t *
         HPDF_CheckError(&doc->error);
         return NULL;
     }
-    font = HPDF_GetFont(doc, def->base_font, "UTF-8");
-    if (font) {
+    font = make_font(doc, def->base_font, file);
+    if (font)
         rewrite_to_unicode(font, file);
-        shorten_gid_map(font, file, p);
-    }
     return font;
 }
 
@@ -1013,7 +1023,7 @@ static int compose(HPDF_Doc doc, const cc_cert_style *style,
         || HPDF_SetCurrentEncoder(doc, "UTF-8") != HPDF_OK)
         return 0;
     *step = "embedding the font subset";
-    art->font = embed_font(doc, file, p);
+    art->font = embed_font(doc, file);
     if (!art->font)
         return 0;
     /* The stored JPEG goes in byte for byte (DCTDecode), never re-encoded. */
