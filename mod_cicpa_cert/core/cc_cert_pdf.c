@@ -824,8 +824,8 @@ static const unsigned char *deflate_bytes(HPDF_Doc doc, const unsigned char *byt
     return deflated;
 }
 
-/* Seal i's rows into the stack: colours as they are, alpha in
- * SEAL_ALPHA_BITS, rounded against top, the most opaque of the stack. */
+/* A seal's rows into the stack from its row `row`: colours as they are,
+ * alpha in SEAL_ALPHA_BITS, rounded against top (the stack's most opaque). */
 static void stack_rows(const cc_cert_image *seal, unsigned row, unsigned top,
                        const seal_stack *st, unsigned char *rgb, unsigned char *packed)
 {
