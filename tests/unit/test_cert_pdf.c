@@ -357,6 +357,7 @@ static void reads_in_any_chunk_size(void **state)
 /* ---- several threads share one font --------------------------------------- */
 
 typedef struct render_job {
+    const cc_cert_data *data;
     const unsigned char *expected;
     apr_size_t expected_len;
     int mismatches;
@@ -365,14 +366,13 @@ typedef struct render_job {
 static void *APR_THREAD_FUNC render_repeatedly(apr_thread_t *thread, void *arg)
 {
     render_job *job = arg;
-    cc_cert_data data = member("买买提·艾力", "110000000001");
     apr_pool_t *p;
     int i;
 
     apr_pool_create_unmanaged(&p);
     for (i = 0; i < RENDERS_PER_THREAD; i++) {
         const char *err = NULL;
-        cc_pdf *pdf = cc_cert_pdf_render(&style, &data, font, p, &err);
+        cc_pdf *pdf = cc_cert_pdf_render(&style, job->data, font, p, &err);
         unsigned char *buf = apr_palloc(p, job->expected_len + 1);
         apr_size_t n = job->expected_len + 1;
 
@@ -387,10 +387,24 @@ static void *APR_THREAD_FUNC render_repeatedly(apr_thread_t *thread, void *arg)
     return NULL;
 }
 
-/* Documents render the same, byte for byte, whatever runs next to them. */
-static void threads_render_identical_documents(void **state)
+/* The member with both demo seals, loaded afresh: seals not yet stacked. */
+static cc_cert_data sealed_member(void)
 {
     cc_cert_data data = member("买买提·艾力", "110000000001");
+    const char *err = NULL;
+
+    data.co_issuer = "北京注册会计师协会";
+    data.issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err);
+    data.co_issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    return data;
+}
+
+/* Documents render the same, byte for byte, whatever runs next to them,
+ * also while the threads race to stack the same fresh seals. */
+static void threads_render_identical_documents(void **state)
+{
+    cc_cert_data data = sealed_member(), fresh = sealed_member();
     const char *err = NULL;
     cc_pdf *pdf = cc_cert_pdf_render(&style, &data, font, pool, &err);
     apr_thread_t *threads[THREADS];
@@ -402,6 +416,7 @@ static void threads_render_identical_documents(void **state)
     assert_non_null(pdf);
     expected = pdf_bytes(pdf, 65536);
     for (i = 0; i < THREADS; i++) {
+        jobs[i].data = &fresh;
         jobs[i].expected = expected;
         jobs[i].expected_len = cc_pdf_size(pdf);
         jobs[i].mismatches = 0;
