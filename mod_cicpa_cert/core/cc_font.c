@@ -306,7 +306,7 @@ static const char *write_file(cc_font_subset *subset,
                               const hb_subset_plan_t *plan, hb_face_t *face,
                               cc_font_file *file)
 {
-    cc_font_char *chars = (cc_font_char *)subset->chars->elts;
+    const cc_font_char *chars = (const cc_font_char *)subset->chars->elts;
     apr_size_t n = (apr_size_t)subset->chars->nelts, i;
     unsigned *gids = apr_palloc(subset->pool, n * sizeof *gids);
     hb_blob_t *cmap, *blob;
@@ -319,7 +319,7 @@ static const char *write_file(cc_font_subset *subset,
         if (gid == HB_MAP_VALUE_INVALID || gid > 0xFFFF)
             return apr_psprintf(subset->pool, "the font subset lost U+%04lX",
                                 chars[i].unicode);
-        gids[i] = chars[i].gid = gid;
+        gids[i] = gid;
     }
     cmap = cmap_table(gids, n, subset->pool);
     blob = face_with_cmap(face, cmap);
