@@ -25,8 +25,7 @@
 #include <time.h>
 
 #define DEFAULT_PHOTO "sql/demo/photos/110000000001.jpg"
-#define DEFAULT_FONT \
-    "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+#define DEFAULT_FONT "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 #define DEFAULT_KEYS "run/keys"
 #define NATIONAL_SEAL "conf/demo-seals/00.png"
 #define PROVINCIAL_SEAL "conf/demo-seals/11.png"
@@ -81,8 +80,8 @@ static int sign(const bench *b, cc_pdf *pdf, apr_pool_t *p)
     unsigned char *signed_pdf;
     apr_size_t len;
 
-    if (!cc_pdf_sign(b->signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf),
-                     apr_time_now(), p, &signed_pdf, &len, &err)) {
+    if (!cc_pdf_sign(b->signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf), apr_time_now(), p, &signed_pdf, &len,
+                     &err)) {
         fprintf(stderr, "sign: %s\n", err);
         return 0;
     }
@@ -114,16 +113,17 @@ static apr_size_t full(const bench *b, apr_pool_t *p)
 {
     cc_cert_data data = b->data;
     const cc_qr_claim claims = {
-        "q3Kx9cVb2mLw8RtYzA1nBg", data.member_no,
-        cc_sha256_hex(data.name, strlen(data.name), p), data.issue_date,
+        "q3Kx9cVb2mLw8RtYzA1nBg",
+        data.member_no,
+        cc_sha256_hex(data.name, strlen(data.name), p),
+        data.issue_date,
     };
     const char *sig = cc_qr_claim_sign(b->qr_key, &claims, p);
     cc_pdf *pdf;
 
     if (!sig)
         return 0;
-    data.verify_url = cc_qr_claim_url(VERIFY_BASE, cc_sign_key_id(b->qr_key),
-                                         &claims, sig, p);
+    data.verify_url = cc_qr_claim_url(VERIFY_BASE, cc_sign_key_id(b->qr_key), &claims, sig, p);
     pdf = render(b, &data, p);
     if (!pdf || !sign(b, pdf, p))
         return 0;
@@ -134,8 +134,7 @@ static apr_size_t full(const bench *b, apr_pool_t *p)
 typedef apr_size_t bench_fn(const bench *b, apr_pool_t *p);
 
 /* Runs fn iterations times; prints ms per call; returns the last size. */
-static apr_size_t measure(const char *what, bench_fn *fn, const bench *b,
-                          int iterations, apr_pool_t *pool)
+static apr_size_t measure(const char *what, bench_fn *fn, const bench *b, int iterations, apr_pool_t *pool)
 {
     apr_pool_t *iteration;
     apr_size_t size = 0;
@@ -153,8 +152,8 @@ static apr_size_t measure(const char *what, bench_fn *fn, const bench *b,
     }
     wall = now_ms(CLOCK_MONOTONIC) - wall;
     cpu = now_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu;
-    printf("%-12s %.3f ms wall, %.3f ms cpu (mean of %d), %lu bytes\n", what,
-           wall / iterations, cpu / iterations, iterations, (unsigned long)size);
+    printf("%-12s %.3f ms wall, %.3f ms cpu (mean of %d), %lu bytes\n", what, wall / iterations,
+           cpu / iterations, iterations, (unsigned long)size);
     apr_pool_destroy(iteration);
     return size;
 }
@@ -176,8 +175,8 @@ static void measure_signing(const bench *b, int iterations, apr_pool_t *pool)
     wall = now_ms(CLOCK_MONOTONIC);
     cpu = now_ms(CLOCK_PROCESS_CPUTIME_ID);
     for (i = 0; i < iterations; i++) {
-        if (!cc_pdf_sign(b->signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf), apr_time_now(),
-                         iteration, &signed_pdf, &len, &err)) {
+        if (!cc_pdf_sign(b->signer, cc_pdf_bytes(pdf), cc_pdf_size(pdf), apr_time_now(), iteration,
+                         &signed_pdf, &len, &err)) {
             fprintf(stderr, "sign: %s\n", err);
             return;
         }
@@ -185,13 +184,11 @@ static void measure_signing(const bench *b, int iterations, apr_pool_t *pool)
     }
     wall = now_ms(CLOCK_MONOTONIC) - wall;
     cpu = now_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu;
-    printf("%-12s %.3f ms wall, %.3f ms cpu (mean of %d), /Contents reserve %lu bytes\n",
-           "sign only", wall / iterations, cpu / iterations, iterations,
-           (unsigned long)cc_pdf_signer_reserve(b->signer));
+    printf("%-12s %.3f ms wall, %.3f ms cpu (mean of %d), /Contents reserve %lu bytes\n", "sign only",
+           wall / iterations, cpu / iterations, iterations, (unsigned long)cc_pdf_signer_reserve(b->signer));
 }
 
-static int load(bench *b, const char *photo, const char *font, const char *keys,
-                apr_pool_t *p)
+static int load(bench *b, const char *photo, const char *font, const char *keys, apr_pool_t *p)
 {
     const char *err = NULL;
     double t = now_ms(CLOCK_MONOTONIC);
@@ -200,11 +197,9 @@ static int load(bench *b, const char *photo, const char *font, const char *keys,
         || !(b->font = cc_font_load(font, p, &err))
         || !(b->data.issuer_seal = cc_cert_image_load(NATIONAL_SEAL, p, &err))
         || !(b->data.co_issuer_seal = cc_cert_image_load(PROVINCIAL_SEAL, p, &err))
-        || !(b->qr_key = cc_sign_key_load(apr_pstrcat(p, keys, "/qr-ed25519.pem", NULL),
-                                          1, p, &err))
+        || !(b->qr_key = cc_sign_key_load(apr_pstrcat(p, keys, "/qr-ed25519.pem", NULL), 1, p, &err))
         || !(b->signer = cc_pdf_signer_load(apr_pstrcat(p, keys, "/signing-cert.pem", NULL),
-                                            apr_pstrcat(p, keys, "/signing-key.pem", NULL),
-                                            p, &err))) {
+                                            apr_pstrcat(p, keys, "/signing-key.pem", NULL), p, &err))) {
         fprintf(stderr, "%s\n", err);
         return 0;
     }
@@ -217,19 +212,21 @@ int main(int argc, char **argv)
     const int iterations = argc > 1 ? atoi(argv[1]) : 1000;
     bench b = {
         { "中国注册会计师协会会员证", "中国注册会计师协会", 0xA01D22, 0x8A6A2F },
-        { "买买提·艾力", "男", "非执业会员", "110000000001", "CICPA-2024-000123",
-          "2020-06-15", "北京注册会计师协会", "2024-05-20", NULL, 0,
-          VERIFY_BASE "q3Kx9cVb2mLw8RtYzA1nBg?k=0a1b2c3d&m=110000000001&d=2024-05-20"
+        { "买买提·艾力", "男", "非执业会员", "110000000001", "CICPA-2024-000123", "2020-06-15",
+          "北京注册会计师协会", "2024-05-20", NULL, 0,
+          VERIFY_BASE
+          "q3Kx9cVb2mLw8RtYzA1nBg?k=0a1b2c3d&m=110000000001&d=2024-05-20"
           "&s=Hn3YH2kQ0b8Qm9w4lJ1x0vF7mP5cN6aR2tS8uV0wX1yZ3bC5dE7fG9hI1jK3lM5nO7pQ9rS1tU3vW5xY7zA9bC",
-          "CICPA-11-2024-000123", "2025-05-20", 1716163200 * APR_USEC_PER_SEC,
-          "北京注册会计师协会", NULL, NULL },
-        NULL, NULL, NULL,
+          "CICPA-11-2024-000123", "2025-05-20", 1716163200 * APR_USEC_PER_SEC, "北京注册会计师协会", NULL,
+          NULL },
+        NULL,
+        NULL,
+        NULL,
     };
     apr_pool_t *pool;
 
     if (iterations < 1) {
-        fprintf(stderr, "usage: %s [iterations [photo.jpg [font.ttf [keys-dir]]]]\n",
-                argv[0]);
+        fprintf(stderr, "usage: %s [iterations [photo.jpg [font.ttf [keys-dir]]]]\n", argv[0]);
         return 2;
     }
     apr_initialize();
@@ -238,8 +235,7 @@ int main(int argc, char **argv)
               argc > 4 ? argv[4] : DEFAULT_KEYS, pool))
         return 1;
     printf("photo:       %lu bytes\n", (unsigned long)b.data.photo_len);
-    if (!measure("render", render_only, &b, iterations, pool)
-        || !measure("full", full, &b, iterations, pool))
+    if (!measure("render", render_only, &b, iterations, pool) || !measure("full", full, &b, iterations, pool))
         return 1;
     measure_signing(&b, iterations, pool);
     apr_pool_destroy(pool);

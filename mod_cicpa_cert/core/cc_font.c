@@ -31,16 +31,16 @@
 #define TAG_CMAP HB_TAG('c', 'm', 'a', 'p')
 
 struct cc_font {
-    hb_face_t *face;        /* over the memory-mapped file */
-    unsigned char *shown;   /* bitmap of the characters it can show; plain
+    hb_face_t *face;      /* over the memory-mapped file */
+    unsigned char *shown; /* bitmap of the characters it can show; plain
                                memory, so threads can read it at once */
 };
 
 struct cc_font_subset {
     const cc_font *font;
     apr_pool_t *pool;
-    hb_map_t *codes;            /* character -> code */
-    apr_array_header_t *chars;  /* cc_font_char, in code order */
+    hb_map_t *codes;           /* character -> code */
+    apr_array_header_t *chars; /* cc_font_char, in code order */
 };
 
 static apr_status_t destroy_face(void *face)
@@ -75,8 +75,7 @@ cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p)
     subset->font = font;
     subset->pool = p;
     subset->codes = hb_map_create();
-    apr_pool_cleanup_register(p, subset->codes, destroy_map,
-                              apr_pool_cleanup_null);
+    apr_pool_cleanup_register(p, subset->codes, destroy_map, apr_pool_cleanup_null);
     subset->chars = apr_array_make(p, 64, sizeof(cc_font_char));
     return subset;
 }
@@ -117,8 +116,7 @@ static unsigned code_of(cc_font_subset *subset, unsigned long c)
     return ch->code;
 }
 
-const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
-                                  const char **err)
+const char *cc_font_subset_encode(cc_font_subset *subset, const char *text, const char **err)
 {
     /* Every character becomes a two-byte code: at most twice as long. */
     char *out = apr_palloc(subset->pool, 2 * strlen(text) + 1);
@@ -134,9 +132,8 @@ const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
             return NULL;
         }
         if (!shows(subset->font, c)) {
-            *err = apr_psprintf(subset->pool,
-                                "the certificate font has no glyph for U+%04lX",
-                                (unsigned long)c);
+            *err =
+                apr_psprintf(subset->pool, "the certificate font has no glyph for U+%04lX", (unsigned long)c);
             return NULL;
         }
         code = code_of(subset, c);
@@ -155,9 +152,8 @@ static hb_subset_input_t *subset_input(const cc_font_subset *subset)
     /* libharu reads none of these; without layout tables hb-subset also
      * leaves out alternate glyphs (e.g. vertical forms) the page never uses. */
     static const hb_tag_t unused[] = {
-        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'),
-        HB_TAG('G', 'D', 'E', 'F'), HB_TAG('B', 'A', 'S', 'E'),
-        HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
+        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+        HB_TAG('B', 'A', 'S', 'E'), HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
         HB_TAG('V', 'O', 'R', 'G'),
     };
     hb_subset_input_t *input = hb_subset_input_create_or_fail();
@@ -181,8 +177,7 @@ static hb_subset_input_t *subset_input(const cc_font_subset *subset)
 /* The new glyph id of character c, HB_MAP_VALUE_INVALID if it has none. */
 static hb_codepoint_t subset_gid(const hb_subset_plan_t *plan, unsigned long c)
 {
-    hb_codepoint_t old =
-        hb_map_get(hb_subset_plan_unicode_to_old_glyph_mapping(plan), c);
+    hb_codepoint_t old = hb_map_get(hb_subset_plan_unicode_to_old_glyph_mapping(plan), c);
 
     return hb_map_get(hb_subset_plan_old_to_new_glyph_mapping(plan), old);
 }
@@ -203,31 +198,30 @@ static hb_blob_t *cmap_table(const unsigned *gids, apr_size_t n, apr_pool_t *p)
     unsigned char *table = apr_palloc(p, 12 + subtable), *w;
     apr_size_t i;
 
-    w = put16(table, 0);              /* cmap version */
-    w = put16(w, 1);                  /* one encoding record: */
-    w = put16(w, 3);                  /*   Windows */
-    w = put16(w, 1);                  /*   Unicode BMP */
-    w = put16(put16(w, 0), 12);       /*   32-bit offset of the subtable */
-    w = put16(w, 4);                  /* format */
-    w = put16(w, subtable);           /* length */
-    w = put16(w, 0);                  /* language */
-    w = put16(w, 2 * 2);              /* segCountX2 */
-    w = put16(w, 4);                  /* searchRange */
-    w = put16(w, 1);                  /* entrySelector */
-    w = put16(w, 0);                  /* rangeShift */
-    w = put16(w, (unsigned)(CODE_FIRST + n - 1));  /* endCode */
+    w = put16(table, 0);                          /* cmap version */
+    w = put16(w, 1);                              /* one encoding record: */
+    w = put16(w, 3);                              /*   Windows */
+    w = put16(w, 1);                              /*   Unicode BMP */
+    w = put16(put16(w, 0), 12);                   /*   32-bit offset of the subtable */
+    w = put16(w, 4);                              /* format */
+    w = put16(w, subtable);                       /* length */
+    w = put16(w, 0);                              /* language */
+    w = put16(w, 2 * 2);                          /* segCountX2 */
+    w = put16(w, 4);                              /* searchRange */
+    w = put16(w, 1);                              /* entrySelector */
+    w = put16(w, 0);                              /* rangeShift */
+    w = put16(w, (unsigned)(CODE_FIRST + n - 1)); /* endCode */
     w = put16(w, 0xFFFF);
-    w = put16(w, 0);                  /* reservedPad */
-    w = put16(w, CODE_FIRST);         /* startCode */
+    w = put16(w, 0);          /* reservedPad */
+    w = put16(w, CODE_FIRST); /* startCode */
     w = put16(w, 0xFFFF);
-    w = put16(w, 0);                  /* idDelta */
-    w = put16(w, 1);                  /*   0xFFFF + 1: .notdef */
-    w = put16(w, 4);                  /* idRangeOffset: from here to glyphs */
+    w = put16(w, 0); /* idDelta */
+    w = put16(w, 1); /*   0xFFFF + 1: .notdef */
+    w = put16(w, 4); /* idRangeOffset: from here to glyphs */
     w = put16(w, 0);
-    for (i = 0; i < n; i++)           /* glyphIdArray */
+    for (i = 0; i < n; i++) /* glyphIdArray */
         w = put16(w, gids[i]);
-    return hb_blob_create((const char *)table, 12 + subtable,
-                          HB_MEMORY_MODE_READONLY, NULL, NULL);
+    return hb_blob_create((const char *)table, 12 + subtable, HB_MEMORY_MODE_READONLY, NULL, NULL);
 }
 
 /* Serializes the subset face with its cmap replaced by cmap; an empty blob
@@ -266,8 +260,7 @@ static hb_blob_t *face_with_cmap(hb_face_t *subset, hb_blob_t *cmap)
 }
 
 /* Fills file from the executed plan; returns an error text or NULL. */
-static const char *write_file(cc_font_subset *subset,
-                              const hb_subset_plan_t *plan, hb_face_t *face,
+static const char *write_file(cc_font_subset *subset, const hb_subset_plan_t *plan, hb_face_t *face,
                               cc_font_file *file)
 {
     const cc_font_char *chars = (const cc_font_char *)subset->chars->elts;
@@ -281,8 +274,7 @@ static const char *write_file(cc_font_subset *subset,
         hb_codepoint_t gid = subset_gid(plan, chars[i].unicode);
 
         if (gid == HB_MAP_VALUE_INVALID || gid > 0xFFFF)
-            return apr_psprintf(subset->pool, "the font subset lost U+%04lX",
-                                chars[i].unicode);
+            return apr_psprintf(subset->pool, "the font subset lost U+%04lX", chars[i].unicode);
         gids[i] = gid;
     }
     cmap = cmap_table(gids, n, subset->pool);
@@ -301,8 +293,7 @@ static const char *write_file(cc_font_subset *subset,
     return NULL;
 }
 
-const cc_font_file *cc_font_subset_build(cc_font_subset *subset,
-                                         const char **err)
+const cc_font_file *cc_font_subset_build(cc_font_subset *subset, const char **err)
 {
     hb_subset_input_t *input;
     hb_subset_plan_t *plan = NULL;
@@ -401,12 +392,10 @@ cc_font *cc_font_load(const char *path, apr_pool_t *p, const char **err)
 
     rv = apr_stat(&info, path, APR_FINFO_TYPE, p);
     if (rv != APR_SUCCESS) {
-        *err = apr_psprintf(p, "font %s: %s", path,
-                            apr_strerror(rv, reason, sizeof reason));
+        *err = apr_psprintf(p, "font %s: %s", path, apr_strerror(rv, reason, sizeof reason));
         return NULL;
     }
-    blob = info.filetype == APR_REG ? hb_blob_create_from_file_or_fail(path)
-                                    : NULL;
+    blob = info.filetype == APR_REG ? hb_blob_create_from_file_or_fail(path) : NULL;
     if (!blob) {
         *err = apr_psprintf(p, "font %s cannot be read", path);
         return NULL;
@@ -420,7 +409,7 @@ cc_font *cc_font_load(const char *path, apr_pool_t *p, const char **err)
         return NULL;
     }
 
-    hb_face_make_immutable(face);  /* shared by threads from here on */
+    hb_face_make_immutable(face); /* shared by threads from here on */
     font = apr_palloc(p, sizeof *font);
     font->face = face;
     apr_pool_cleanup_register(p, face, destroy_face, apr_pool_cleanup_null);

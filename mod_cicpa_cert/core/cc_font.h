@@ -49,12 +49,10 @@ cc_font_subset *cc_font_subset_make(const cc_font *font, apr_pool_t *p);
  * with every character replaced by its code (still UTF-8). Returns NULL and
  * sets *err when text is not valid UTF-8 or holds a character the font has
  * no glyph for (control and private-use characters included). */
-const char *cc_font_subset_encode(cc_font_subset *subset, const char *text,
-                                  const char **err);
+const char *cc_font_subset_encode(cc_font_subset *subset, const char *text, const char **err);
 
 /* Builds the TrueType file of the characters added so far (allocated in the
  * subset's pool). Returns NULL and sets *err on failure. */
-const cc_font_file *cc_font_subset_build(cc_font_subset *subset,
-                                         const char **err);
+const cc_font_file *cc_font_subset_build(cc_font_subset *subset, const char **err);
 
 #endif

@@ -24,37 +24,37 @@
 #define PAGE_W 841.89f
 #define PAGE_H 595.28f
 
-#define OUTER_FRAME 26.0f    /* inset of the thick outer frame */
-#define INNER_FRAME 34.0f    /* inset of the thin inner frame */
-#define CORNER_LEN 38.0f     /* corner brackets inside the inner frame */
+#define OUTER_FRAME 26.0f /* inset of the thick outer frame */
+#define INNER_FRAME 34.0f /* inset of the thin inner frame */
+#define CORNER_LEN 38.0f  /* corner brackets inside the inner frame */
 #define CORNER_INSET 8.0f
 
 #define TITLE_SIZE 36.0f
-#define TITLE_SPACING 6.0f   /* extra space between title characters */
+#define TITLE_SPACING 6.0f /* extra space between title characters */
 #define TITLE_BASELINE (PAGE_H - 122.0f)
 
 #define FIELD_SIZE 15.0f
-#define FIELD_PITCH 32.0f    /* baseline to baseline */
+#define FIELD_PITCH 32.0f /* baseline to baseline */
 #define FIRST_FIELD (PAGE_H - 205.0f)
-#define LABEL_WIDTH (4 * FIELD_SIZE)  /* labels spread to four characters */
+#define LABEL_WIDTH (4 * FIELD_SIZE) /* labels spread to four characters */
 #define VALUE_GAP 24.0f
-#define VALUE_WIDTH 280.0f   /* length of the rule under each value */
+#define VALUE_WIDTH 280.0f /* length of the rule under each value */
 
-#define PHOTO_H 165.0f       /* 220 px at 96 dpi */
-#define PHOTO_GAP 60.0f      /* between photo and labels */
+#define PHOTO_H 165.0f  /* 220 px at 96 dpi */
+#define PHOTO_GAP 60.0f /* between photo and labels */
 
 #define ISSUER_SIZE 17.0f
 #define ISSUED_SIZE 14.0f
 #define ISSUER_RIGHT (PAGE_W - 100.0f)
-#define ISSUER_LEFT 300.0f   /* the issuers' band ends here, right of the QR code */
-#define ISSUER_GAP 36.0f     /* between the co-issuer and the issuer */
+#define ISSUER_LEFT 300.0f /* the issuers' band ends here, right of the QR code */
+#define ISSUER_GAP 36.0f   /* between the co-issuer and the issuer */
 #define ISSUER_BASELINE 120.0f
-#define SEAL_SIZE 100.0f     /* a seal's diameter, centred just above its issuer */
+#define SEAL_SIZE 100.0f /* a seal's diameter, centred just above its issuer */
 #define SEAL_RAISE 6.0f
 
-#define QR_LEFT 100.0f       /* clear of the corner bracket */
+#define QR_LEFT 100.0f /* clear of the corner bracket */
 #define QR_BOTTOM 80.0f
-#define QR_SIZE 92.0f        /* with its quiet zone: about 4 px a module at 200 dpi */
+#define QR_SIZE 92.0f /* with its quiet zone: about 4 px a module at 200 dpi */
 #define QR_RGB 0x000000u
 #define SERIAL_SIZE 9.0f
 #define PERSONAL_SIZE 11.0f
@@ -63,11 +63,11 @@
 /* A seal's transparency is kept to 4 levels between clear and the most
  * opaque: the edges stay smooth, and a seal costs 2.2 KB instead of 7.4. */
 #define SEAL_ALPHA_BITS 2
-#define SEAL_GAP 4           /* clear rows between two stacked seals */
-#define SEAL_PALETTE 16      /* the most colours seals are indexed with */
+#define SEAL_GAP 4      /* clear rows between two stacked seals */
+#define SEAL_PALETTE 16 /* the most colours seals are indexed with */
 
 #define VALUE_RGB 0x1F1F1Fu
-#define PAPER_TINT 0.96f     /* the paper is the title colour, this much whiter */
+#define PAPER_TINT 0.96f /* the paper is the title colour, this much whiter */
 
 enum { FIELD_COUNT = 7 };
 
@@ -79,37 +79,39 @@ static const char *const field_labels[FIELD_COUNT] = {
 typedef struct image_plane {
     const unsigned char *deflated;
     apr_size_t len;
-    const char *colour_space;  /* DeviceRGB or DeviceGray */
-    unsigned bits;             /* per sample */
-    float top;                 /* what the highest sample means (0..1] */
-    const unsigned char *palette;  /* RGB of each index, or NULL */
-    unsigned colours;              /* in the palette */
+    const char *colour_space;     /* DeviceRGB or DeviceGray */
+    unsigned bits;                /* per sample */
+    float top;                    /* what the highest sample means (0..1] */
+    const unsigned char *palette; /* RGB of each index, or NULL */
+    unsigned colours;             /* in the palette */
 } image_plane;
 
 /* A seal as loaded, its pixels kept to be stacked with the page's other. */
 struct cc_cert_image {
     unsigned width, height;
-    const unsigned char *rgb;    /* 3 bytes a pixel, rows from the top */
-    const unsigned char *alpha;  /* a byte a pixel, 0 clear .. 255 opaque */
-    unsigned top;                /* its most opaque pixel */
-    volatile void *stack;        /* seal_stack kept here, see stacked_seals */
+    const unsigned char *rgb;   /* 3 bytes a pixel, rows from the top */
+    const unsigned char *alpha; /* a byte a pixel, 0 clear .. 255 opaque */
+    unsigned top;               /* its most opaque pixel */
+    volatile void *stack;       /* seal_stack kept here, see stacked_seals */
 };
 
 /* The page's seals stacked top to bottom, SEAL_GAP clear rows apart, into
  * one picture with one soft mask: deflate finds what they share (the demo
  * seals' ring, star and 演示样章), and two seals cost 2.7 KB, not 4.5. */
 typedef struct seal_stack {
-    const cc_cert_image *above;  /* over the seal it is kept on; NULL: alone */
-    apr_pool_t *pool;            /* its own when kept; NULL for one document's */
+    const cc_cert_image *above; /* over the seal it is kept on; NULL: alone */
+    apr_pool_t *pool;           /* its own when kept; NULL for one document's */
     unsigned width, height;
-    struct { unsigned row, width, height; } at[2];  /* each seal's place */
+    struct {
+        unsigned row, width, height;
+    } at[2]; /* each seal's place */
     image_plane colour, alpha;
 } seal_stack;
 
 struct cc_pdf {
     const unsigned char *bytes;
     apr_size_t size;
-    apr_size_t pos;  /* of the next byte cc_pdf_read copies */
+    apr_size_t pos; /* of the next byte cc_pdf_read copies */
 };
 
 /* libharu's error handler records the first error of a document here. */
@@ -123,24 +125,24 @@ typedef struct hpdf_errors {
 typedef struct cert_text {
     const char *title;
     const char *issuer;
-    const char *issued;     /* 发证日期 line */
+    const char *issued; /* 发证日期 line */
     const char *labels[FIELD_COUNT];
     const char *values[FIELD_COUNT];
-    const char *co_issuer;  /* the provincial institute beside the issuer */
-    const char *valid;      /* 有效期至 line */
-    const char *serial;     /* under the QR code */
-    const char *personal;   /* 仅供本人使用 */
+    const char *co_issuer; /* the provincial institute beside the issuer */
+    const char *valid;     /* 有效期至 line */
+    const char *serial;    /* under the QR code */
+    const char *personal;  /* 仅供本人使用 */
 } cert_text;
 
 /* What the page shows besides text, embedded in the document. */
 typedef struct cert_art {
     HPDF_Font font;
     HPDF_Image photo;
-    const seal_stack *seals;                 /* NULL: none */
-    HPDF_Image seal_image;                   /* the stack, as drawn */
-    int issuer_seal, co_issuer_seal;         /* index in the stack, -1: none */
-    const cc_qr *qr;                         /* NULL: none */
-    HPDF_Image qr_image;                     /* its modules, a stencil */
+    const seal_stack *seals;         /* NULL: none */
+    HPDF_Image seal_image;           /* the stack, as drawn */
+    int issuer_seal, co_issuer_seal; /* index in the stack, -1: none */
+    const cc_qr *qr;                 /* NULL: none */
+    HPDF_Image qr_image;             /* its modules, a stencil */
 } cert_art;
 
 static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
@@ -159,20 +161,18 @@ static apr_status_t free_doc(void *doc)
     return APR_SUCCESS;
 }
 
-static const char *failure(apr_pool_t *p, const hpdf_errors *errors,
-                           const char *step)
+static const char *failure(apr_pool_t *p, const hpdf_errors *errors, const char *step)
 {
     if (!errors->code)
         return apr_psprintf(p, "%s failed", step);
-    return apr_psprintf(p, "%s failed (libharu error 0x%04X, detail %u)", step,
-                        (unsigned)errors->code, (unsigned)errors->detail);
+    return apr_psprintf(p, "%s failed (libharu error 0x%04X, detail %u)", step, (unsigned)errors->code,
+                        (unsigned)errors->detail);
 }
 
 /* ---- text ----------------------------------------------------------------- */
 
-static int encode_one(cc_font_subset *subset, const char *text,
-                      const char *what, const char **out, apr_pool_t *p,
-                      const char **err)
+static int encode_one(cc_font_subset *subset, const char *text, const char *what, const char **out,
+                      apr_pool_t *p, const char **err)
 {
     const char *problem = NULL;
 
@@ -188,37 +188,33 @@ static int is_set(const char *s)
 }
 
 /* Encodes text into *out when it is set; leaves *out NULL otherwise. */
-static int encode_optional(cc_font_subset *subset, const char *text,
-                           const char *what, const char **out, apr_pool_t *p,
-                           const char **err)
+static int encode_optional(cc_font_subset *subset, const char *text, const char *what, const char **out,
+                           apr_pool_t *p, const char **err)
 {
     *out = NULL;
     return !is_set(text) || encode_one(subset, text, what, out, p, err);
 }
 
-static int encode_identity(cc_font_subset *subset, const cc_cert_data *data,
-                           cert_text *t, apr_pool_t *p, const char **err)
+static int encode_identity(cc_font_subset *subset, const cc_cert_data *data, cert_text *t, apr_pool_t *p,
+                           const char **err)
 {
-    const char *valid = is_set(data->valid_until)
-        ? apr_pstrcat(p, "有效期至：", data->valid_until, NULL) : NULL;
+    const char *valid =
+        is_set(data->valid_until) ? apr_pstrcat(p, "有效期至：", data->valid_until, NULL) : NULL;
 
     return encode_optional(subset, data->co_issuer, "co-issuer", &t->co_issuer, p, err)
-        && encode_optional(subset, valid, "validity", &t->valid, p, err)
-        && encode_optional(subset, data->serial, "serial", &t->serial, p, err)
-        && encode_one(subset, "仅供本人使用", "personal use", &t->personal, p, err);
+           && encode_optional(subset, valid, "validity", &t->valid, p, err)
+           && encode_optional(subset, data->serial, "serial", &t->serial, p, err)
+           && encode_one(subset, "仅供本人使用", "personal use", &t->personal, p, err);
 }
 
-static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
-                        const cc_cert_data *data, cert_text *t, apr_pool_t *p,
-                        const char **err)
+static int encode_texts(cc_font_subset *subset, const cc_cert_style *style, const cc_cert_data *data,
+                        cert_text *t, apr_pool_t *p, const char **err)
 {
     const char *values[FIELD_COUNT] = {
-        data->name, data->sex, data->category, data->member_no, data->cert_no,
+        data->name,           data->sex,       data->category, data->member_no, data->cert_no,
         data->admission_date, data->institute,
     };
-    const char *issued = apr_pstrcat(p, "发证日期：",
-                                      data->issue_date ? data->issue_date : "",
-                                      NULL);
+    const char *issued = apr_pstrcat(p, "发证日期：", data->issue_date ? data->issue_date : "", NULL);
     int i;
 
     if (!encode_one(subset, style->title, "title", &t->title, p, err)
@@ -227,8 +223,7 @@ static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
         return 0;
     for (i = 0; i < FIELD_COUNT; i++)
         if (!encode_one(subset, field_labels[i], "label", &t->labels[i], p, err)
-            || !encode_one(subset, values[i], field_labels[i], &t->values[i], p,
-                           err))
+            || !encode_one(subset, values[i], field_labels[i], &t->values[i], p, err))
             return 0;
     return encode_identity(subset, data, t, p, err);
 }
@@ -239,7 +234,7 @@ static int encode_texts(cc_font_subset *subset, const cc_cert_style *style,
  * the codes and characters so that equal subsets get equal names. */
 static void subset_tag(const cc_font_file *file, char tag[7])
 {
-    uint32_t h = 2166136261u;  /* FNV-1a */
+    uint32_t h = 2166136261u; /* FNV-1a */
     apr_size_t i;
     int k;
 
@@ -261,8 +256,7 @@ static void bfchar_entry(const cc_font_char *ch, char *line, size_t size)
     if (c <= 0xFFFF)
         snprintf(line, size, "<%04X> <%04lX>\n", code, c);
     else
-        snprintf(line, size, "<%04X> <%04lX%04lX>\n", code,
-                 0xD800 + (((c - 0x10000) >> 10) & 0x3FF),
+        snprintf(line, size, "<%04X> <%04lX%04lX>\n", code, 0xD800 + (((c - 0x10000) >> 10) & 0x3FF),
                  0xDC00 + ((c - 0x10000) & 0x3FF));
 }
 
@@ -282,15 +276,13 @@ static void rewrite_to_unicode(HPDF_Font font, const cc_font_file *file)
     HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
     HPDF_Dict_RemoveElement(cmap, "WMode");
     HPDF_MemStream_FreeData(s);
-    HPDF_Stream_WriteStr(s,
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >>"
-        " def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    HPDF_Stream_WriteStr(s, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >>"
+                            " def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     for (i = 0; i < file->nchars; i++) {
-        if (i % 100 == 0) {  /* at most 100 entries per block */
-            snprintf(line, sizeof line, "%s%u beginbfchar\n",
-                     i ? "endbfchar\n" : "",
+        if (i % 100 == 0) { /* at most 100 entries per block */
+            snprintf(line, sizeof line, "%s%u beginbfchar\n", i ? "endbfchar\n" : "",
                      (unsigned)(file->nchars - i < 100 ? file->nchars - i : 100));
             HPDF_Stream_WriteStr(s, line);
         }
@@ -299,8 +291,7 @@ static void rewrite_to_unicode(HPDF_Font font, const cc_font_file *file)
     }
     if (file->nchars)
         HPDF_Stream_WriteStr(s, "endbfchar\n");
-    HPDF_Stream_WriteStr(s,
-        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    HPDF_Stream_WriteStr(s, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
 /* libharu makes the font by asking for the glyph and width of every code
@@ -321,8 +312,7 @@ static HPDF_Font make_font(HPDF_Doc doc, const char *name, const cc_font_file *f
         return NULL;
     memset(attr->cid_map, 0, sizeof attr->cid_map);
     for (i = 0; i <= file->nchars; i++) {
-        const unsigned code = i < file->nchars ? file->chars[i].code
-                                               : file->chars[i - 1].code + 1;
+        const unsigned code = i < file->nchars ? file->chars[i].code : file->chars[i - 1].code + 1;
 
         attr->cid_map[code >> 8][code & 0xFF] = (HPDF_UINT16)code;
         attr->unicode_map[code >> 8][code & 0xFF] = (HPDF_UNICODE)code;
@@ -368,9 +358,18 @@ static HPDF_Font embed_font(HPDF_Doc doc, const cc_font_file *file)
 
 /* ---- drawing -------------------------------------------------------------- */
 
-static float red(unsigned rgb) { return (float)((rgb >> 16) & 0xFF) / 255; }
-static float green(unsigned rgb) { return (float)((rgb >> 8) & 0xFF) / 255; }
-static float blue(unsigned rgb) { return (float)(rgb & 0xFF) / 255; }
+static float red(unsigned rgb)
+{
+    return (float)((rgb >> 16) & 0xFF) / 255;
+}
+static float green(unsigned rgb)
+{
+    return (float)((rgb >> 8) & 0xFF) / 255;
+}
+static float blue(unsigned rgb)
+{
+    return (float)(rgb & 0xFF) / 255;
+}
 
 static void fill_colour(HPDF_Page page, unsigned rgb)
 {
@@ -407,8 +406,7 @@ static void text_at(HPDF_Page page, float x, float y, const char *text)
 }
 
 /* Selects font at size, shrunk so that text is at most max_width wide. */
-static void fit_font(HPDF_Page page, HPDF_Font font, float size,
-                     const char *text, float max_width)
+static void fit_font(HPDF_Page page, HPDF_Font font, float size, const char *text, float max_width)
 {
     float width;
 
@@ -435,18 +433,15 @@ static void draw_frame(HPDF_Page page, const cc_cert_style *style)
     int k;
 
     fill_colour(page, whiter(style->title_rgb, PAPER_TINT));
-    HPDF_Page_Rectangle(page, OUTER_FRAME, OUTER_FRAME, PAGE_W - 2 * OUTER_FRAME,
-                        PAGE_H - 2 * OUTER_FRAME);
+    HPDF_Page_Rectangle(page, OUTER_FRAME, OUTER_FRAME, PAGE_W - 2 * OUTER_FRAME, PAGE_H - 2 * OUTER_FRAME);
     HPDF_Page_Fill(page);
 
     stroke_colour(page, style->title_rgb);
     HPDF_Page_SetLineWidth(page, 4);
-    HPDF_Page_Rectangle(page, OUTER_FRAME, OUTER_FRAME, PAGE_W - 2 * OUTER_FRAME,
-                        PAGE_H - 2 * OUTER_FRAME);
+    HPDF_Page_Rectangle(page, OUTER_FRAME, OUTER_FRAME, PAGE_W - 2 * OUTER_FRAME, PAGE_H - 2 * OUTER_FRAME);
     HPDF_Page_Stroke(page);
     HPDF_Page_SetLineWidth(page, 1);
-    HPDF_Page_Rectangle(page, INNER_FRAME, INNER_FRAME, PAGE_W - 2 * INNER_FRAME,
-                        PAGE_H - 2 * INNER_FRAME);
+    HPDF_Page_Rectangle(page, INNER_FRAME, INNER_FRAME, PAGE_W - 2 * INNER_FRAME, PAGE_H - 2 * INNER_FRAME);
     HPDF_Page_Stroke(page);
 
     stroke_colour(page, style->accent_rgb);
@@ -464,8 +459,7 @@ static void draw_frame(HPDF_Page page, const cc_cert_style *style)
 
 /* The heading, centred and slightly emboldened by stroking its outline, over
  * a double rule. */
-static void draw_title(HPDF_Page page, HPDF_Font font, const cert_text *t,
-                       const cc_cert_style *style)
+static void draw_title(HPDF_Page page, HPDF_Font font, const cert_text *t, const cc_cert_style *style)
 {
     const float max_width = PAGE_W - 2 * (INNER_FRAME + CORNER_INSET + CORNER_LEN);
     const float rule = 150, centre = PAGE_W / 2;
@@ -484,17 +478,15 @@ static void draw_title(HPDF_Page page, HPDF_Font font, const cert_text *t,
 
     stroke_colour(page, style->accent_rgb);
     HPDF_Page_SetLineWidth(page, 1.2f);
-    line(page, centre - rule, TITLE_BASELINE - 22, centre + rule,
-         TITLE_BASELINE - 22);
+    line(page, centre - rule, TITLE_BASELINE - 22, centre + rule, TITLE_BASELINE - 22);
     HPDF_Page_SetLineWidth(page, 0.5f);
-    line(page, centre - rule, TITLE_BASELINE - 26, centre + rule,
-         TITLE_BASELINE - 26);
+    line(page, centre - rule, TITLE_BASELINE - 26, centre + rule, TITLE_BASELINE - 26);
 }
 
 /* The photo at height PHOTO_H, its left edge at x, vertically centred on
  * middle, in a thin accent border. */
-static void draw_photo(HPDF_Page page, HPDF_Image photo, float x, float middle,
-                       float width, const cc_cert_style *style)
+static void draw_photo(HPDF_Page page, HPDF_Image photo, float x, float middle, float width,
+                       const cc_cert_style *style)
 {
     const float y = middle - PHOTO_H / 2;
 
@@ -511,15 +503,14 @@ static void draw_label(HPDF_Page page, float x, float y, const char *label)
     int n = utf8_length(label);
 
     if (n > 1)
-        HPDF_Page_SetCharSpace(page, (LABEL_WIDTH - HPDF_Page_TextWidth(page, label))
-                                     / (float)(n - 1));
+        HPDF_Page_SetCharSpace(page, (LABEL_WIDTH - HPDF_Page_TextWidth(page, label)) / (float)(n - 1));
     text_at(page, x, y, label);
     HPDF_Page_SetCharSpace(page, 0);
 }
 
 /* Labelled lines starting at x, each value over a thin rule. */
-static void draw_fields(HPDF_Page page, HPDF_Font font, const cert_text *t,
-                        float x, const cc_cert_style *style)
+static void draw_fields(HPDF_Page page, HPDF_Font font, const cert_text *t, float x,
+                        const cc_cert_style *style)
 {
     const float value_x = x + LABEL_WIDTH + VALUE_GAP;
     int i;
@@ -562,8 +553,8 @@ static void draw_seal(HPDF_Page page, const cert_art *art, int i, float x, float
 }
 
 /* Right-aligned text at the bottom right; returns its left edge. */
-static float text_right(HPDF_Page page, HPDF_Font font, float size,
-                        const char *text, float right, float y, float max_width)
+static float text_right(HPDF_Page page, HPDF_Font font, float size, const char *text, float right, float y,
+                        float max_width)
 {
     float left;
 
@@ -575,8 +566,7 @@ static float text_right(HPDF_Page page, HPDF_Font font, float size,
 
 /* The issuer, right-aligned at the bottom, with the co-issuer to its left,
  * each under its seal; the issue date and the validity below them. */
-static void draw_issuers(HPDF_Page page, const cert_art *art, const cert_text *t,
-                         const cc_cert_style *style)
+static void draw_issuers(HPDF_Page page, const cert_art *art, const cert_text *t, const cc_cert_style *style)
 {
     const float band = ISSUER_RIGHT - ISSUER_LEFT;
     const float each = t->co_issuer ? (band - ISSUER_GAP) / 2 : band;
@@ -584,19 +574,15 @@ static void draw_issuers(HPDF_Page page, const cert_art *art, const cert_text *t
     float issuer_left, co_left = 0, co_right = 0;
 
     fill_colour(page, VALUE_RGB);
-    issuer_left = text_right(page, art->font, ISSUER_SIZE, t->issuer,
-                             ISSUER_RIGHT, ISSUER_BASELINE, each);
+    issuer_left = text_right(page, art->font, ISSUER_SIZE, t->issuer, ISSUER_RIGHT, ISSUER_BASELINE, each);
     if (t->co_issuer) {
         co_right = issuer_left - ISSUER_GAP;
-        co_left = text_right(page, art->font, ISSUER_SIZE, t->co_issuer,
-                             co_right, ISSUER_BASELINE, each);
+        co_left = text_right(page, art->font, ISSUER_SIZE, t->co_issuer, co_right, ISSUER_BASELINE, each);
     }
     fill_colour(page, style->accent_rgb);
-    text_right(page, art->font, ISSUED_SIZE, t->issued, ISSUER_RIGHT,
-               ISSUER_BASELINE - 28, band);
+    text_right(page, art->font, ISSUED_SIZE, t->issued, ISSUER_RIGHT, ISSUER_BASELINE - 28, band);
     if (t->valid)
-        text_right(page, art->font, ISSUED_SIZE, t->valid, ISSUER_RIGHT,
-                   ISSUER_BASELINE - 48, band);
+        text_right(page, art->font, ISSUED_SIZE, t->valid, ISSUER_RIGHT, ISSUER_BASELINE - 48, band);
 
     draw_seal(page, art, art->issuer_seal, (issuer_left + ISSUER_RIGHT) / 2, seal_y);
     if (t->co_issuer)
@@ -616,22 +602,19 @@ static void draw_qr(HPDF_Page page, const cc_qr *qr, HPDF_Image modules)
     HPDF_Page_Rectangle(page, QR_LEFT, QR_BOTTOM, QR_SIZE, QR_SIZE);
     HPDF_Page_Fill(page);
     fill_colour(page, QR_RGB);
-    HPDF_Page_DrawImage(page, modules, QR_LEFT + inset, QR_BOTTOM + inset,
-                        (float)qr->width * module, (float)qr->width * module);
+    HPDF_Page_DrawImage(page, modules, QR_LEFT + inset, QR_BOTTOM + inset, (float)qr->width * module,
+                        (float)qr->width * module);
 }
 
 /* Text centred under the QR code at baseline y. */
-static void text_under_qr(HPDF_Page page, HPDF_Font font, float size,
-                          const char *text, float y)
+static void text_under_qr(HPDF_Page page, HPDF_Font font, float size, const char *text, float y)
 {
     fit_font(page, font, size, text, ISSUER_LEFT - QR_LEFT);
-    text_at(page, QR_LEFT + (QR_SIZE - HPDF_Page_TextWidth(page, text)) / 2, y,
-            text);
+    text_at(page, QR_LEFT + (QR_SIZE - HPDF_Page_TextWidth(page, text)) / 2, y, text);
 }
 
 /* Bottom left: the QR code, the serial under it, and the personal-use line. */
-static void draw_identity(HPDF_Page page, const cert_art *art, const cert_text *t,
-                          const cc_cert_style *style)
+static void draw_identity(HPDF_Page page, const cert_art *art, const cert_text *t, const cc_cert_style *style)
 {
     if (art->qr)
         draw_qr(page, art->qr, art->qr_image);
@@ -642,11 +625,10 @@ static void draw_identity(HPDF_Page page, const cert_art *art, const cert_text *
     text_under_qr(page, art->font, PERSONAL_SIZE, t->personal, QR_BOTTOM - 28);
 }
 
-static void draw_page(HPDF_Page page, const cert_art *art, const cert_text *t,
-                      const cc_cert_style *style)
+static void draw_page(HPDF_Page page, const cert_art *art, const cert_text *t, const cc_cert_style *style)
 {
-    const float photo_w = PHOTO_H * (float)HPDF_Image_GetWidth(art->photo)
-                          / (float)HPDF_Image_GetHeight(art->photo);
+    const float photo_w =
+        PHOTO_H * (float)HPDF_Image_GetWidth(art->photo) / (float)HPDF_Image_GetHeight(art->photo);
     const float block = photo_w + PHOTO_GAP + LABEL_WIDTH + VALUE_GAP + VALUE_WIDTH;
     const float left = (PAGE_W - block) / 2;
     const float fields_top = FIRST_FIELD + FIELD_SIZE * 0.8f;
@@ -654,8 +636,7 @@ static void draw_page(HPDF_Page page, const cert_art *art, const cert_text *t,
 
     draw_frame(page, style);
     draw_title(page, art->font, t, style);
-    draw_photo(page, art->photo, left, (fields_top + fields_bottom) / 2, photo_w,
-               style);
+    draw_photo(page, art->photo, left, (fields_top + fields_bottom) / 2, photo_w, style);
     draw_fields(page, art->font, t, left + photo_w + PHOTO_GAP, style);
     draw_identity(page, art, t, style);
     draw_issuers(page, art, t, style);
@@ -681,14 +662,12 @@ static HPDF_Date pdf_date(apr_time_t t)
     return d;
 }
 
-static void set_info(HPDF_Doc doc, const cc_cert_style *style,
-                     const cc_cert_data *data, apr_pool_t *p)
+static void set_info(HPDF_Doc doc, const cc_cert_style *style, const cc_cert_data *data, apr_pool_t *p)
 {
     HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, style->title ? style->title : "");
     HPDF_SetInfoAttr(doc, HPDF_INFO_AUTHOR, style->issuer ? style->issuer : "");
     HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT,
-                     is_set(data->serial) ? apr_pstrcat(p, "电子会员证 ", data->serial, NULL)
-                                          : "电子会员证");
+                     is_set(data->serial) ? apr_pstrcat(p, "电子会员证 ", data->serial, NULL) : "电子会员证");
     HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, "mod_cicpa_cert");
     if (data->issued_at)
         HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, pdf_date(data->issued_at));
@@ -714,8 +693,9 @@ static int add_colour_space(HPDF_Doc doc, HPDF_Dict dict, const image_plane *pla
            && HPDF_Array_AddName(indexed, "Indexed") == HPDF_OK
            && HPDF_Array_AddName(indexed, plane->colour_space) == HPDF_OK
            && HPDF_Array_AddNumber(indexed, (HPDF_INT32)plane->colours - 1) == HPDF_OK
-           && HPDF_Array_Add(indexed, HPDF_Binary_New(doc->mmgr, (HPDF_BYTE *)plane->palette,
-                                                      3 * plane->colours)) == HPDF_OK;
+           && HPDF_Array_Add(indexed,
+                             HPDF_Binary_New(doc->mmgr, (HPDF_BYTE *)plane->palette, 3 * plane->colours))
+                  == HPDF_OK;
 }
 
 /* An empty image XObject of width x height pixels; NULL on failure. */
@@ -736,8 +716,7 @@ static HPDF_Dict image_object(HPDF_Doc doc, unsigned width, unsigned height)
 
 /* An image XObject of one plane. Its stream is already deflated, so
  * libharu writes it as is (filter NONE) and write_fn names the filter. */
-static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height,
-                              const image_plane *plane)
+static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height, const image_plane *plane)
 {
     HPDF_Dict dict = image_object(doc, width, height);
 
@@ -752,8 +731,7 @@ static HPDF_Dict plane_object(HPDF_Doc doc, unsigned width, unsigned height,
         HPDF_Array decode = HPDF_Array_New(doc->mmgr);
 
         if (!decode || HPDF_Dict_Add(dict, "Decode", decode) != HPDF_OK
-            || HPDF_Array_AddReal(decode, 0) != HPDF_OK
-            || HPDF_Array_AddReal(decode, plane->top) != HPDF_OK)
+            || HPDF_Array_AddReal(decode, 0) != HPDF_OK || HPDF_Array_AddReal(decode, plane->top) != HPDF_OK)
             return NULL;
     }
     return dict;
@@ -771,18 +749,15 @@ static HPDF_Image qr_object(HPDF_Doc doc, const cc_qr *qr, apr_pool_t *p)
         return NULL;
     dict->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     if (HPDF_Dict_Add(dict, "ImageMask", HPDF_Boolean_New(doc->mmgr, HPDF_TRUE)) != HPDF_OK
-        || HPDF_Dict_Add(dict, "Decode", decode) != HPDF_OK
-        || HPDF_Array_AddNumber(decode, 1) != HPDF_OK
+        || HPDF_Dict_Add(dict, "Decode", decode) != HPDF_OK || HPDF_Array_AddNumber(decode, 1) != HPDF_OK
         || HPDF_Array_AddNumber(decode, 0) != HPDF_OK
-        || HPDF_Stream_Write(dict->stream, bits, (HPDF_UINT)(row_bytes * (apr_size_t)qr->width))
-               != HPDF_OK)
+        || HPDF_Stream_Write(dict->stream, bits, (HPDF_UINT)(row_bytes * (apr_size_t)qr->width)) != HPDF_OK)
         return NULL;
     return dict;
 }
 
 /* src deflated by libharu, copied into p; NULL on failure. */
-static const unsigned char *deflate_stream(HPDF_Doc doc, HPDF_Stream src,
-                                           apr_pool_t *p, apr_size_t *len)
+static const unsigned char *deflate_stream(HPDF_Doc doc, HPDF_Stream src, apr_pool_t *p, apr_size_t *len)
 {
     HPDF_Stream dst = HPDF_MemStream_New(doc->mmgr, 16384);
     unsigned char *bytes = NULL;
@@ -811,8 +786,8 @@ static unsigned number_of(HPDF_Dict dict, const char *key)
 }
 
 /* bytes deflated by libharu, into p; NULL on failure. */
-static const unsigned char *deflate_bytes(HPDF_Doc doc, const unsigned char *bytes,
-                                          apr_size_t len, apr_pool_t *p, apr_size_t *out)
+static const unsigned char *deflate_bytes(HPDF_Doc doc, const unsigned char *bytes, apr_size_t len,
+                                          apr_pool_t *p, apr_size_t *out)
 {
     HPDF_Stream src = HPDF_MemStream_New(doc->mmgr, 16384);
     const unsigned char *deflated = NULL;
@@ -826,8 +801,8 @@ static const unsigned char *deflate_bytes(HPDF_Doc doc, const unsigned char *byt
 
 /* A seal's rows into the stack from its row `row`: colours as they are,
  * alpha in SEAL_ALPHA_BITS, rounded against top (the stack's most opaque). */
-static void stack_rows(const cc_cert_image *seal, unsigned row, unsigned top,
-                       const seal_stack *st, unsigned char *rgb, unsigned char *packed)
+static void stack_rows(const cc_cert_image *seal, unsigned row, unsigned top, const seal_stack *st,
+                       unsigned char *rgb, unsigned char *packed)
 {
     const unsigned levels = (1u << SEAL_ALPHA_BITS) - 1;
     const apr_size_t row_bytes = ((apr_size_t)st->width * SEAL_ALPHA_BITS + 7) / 8;
@@ -837,8 +812,8 @@ static void stack_rows(const cc_cert_image *seal, unsigned row, unsigned top,
         const unsigned char *alpha = seal->alpha + (apr_size_t)y * seal->width;
         unsigned char *out = packed + (apr_size_t)(row + y) * row_bytes;
 
-        memcpy(rgb + (apr_size_t)(row + y) * st->width * 3,
-               seal->rgb + (apr_size_t)y * seal->width * 3, (apr_size_t)seal->width * 3);
+        memcpy(rgb + (apr_size_t)(row + y) * st->width * 3, seal->rgb + (apr_size_t)y * seal->width * 3,
+               (apr_size_t)seal->width * 3);
         for (x = 0; x < seal->width; x++) {
             const unsigned level = (alpha[x] * levels + top / 2) / top;
             const unsigned bit = x * SEAL_ALPHA_BITS;
@@ -867,7 +842,7 @@ static int index_colours(HPDF_Doc doc, const unsigned char *rgb, const unsigned 
     unsigned n = 0, bits, x, y, k;
     apr_size_t row;
 
-    bits = 4;  /* first pass: count colours, indices written at 4 bits */
+    bits = 4; /* first pass: count colours, indices written at 4 bits */
     row = ((apr_size_t)st->width * bits + 7) / 8;
     out = apr_pcalloc(p, row * st->height);
     for (y = 0; y < st->height; y++)
@@ -875,7 +850,7 @@ static int index_colours(HPDF_Doc doc, const unsigned char *rgb, const unsigned 
             const unsigned char *c = rgb + ((apr_size_t)y * st->width + x) * 3;
 
             if (!level_at(packed + y * alpha_row, x))
-                continue;  /* clear: any index will do */
+                continue; /* clear: any index will do */
             for (k = 0; k < n && memcmp(palette + 3 * k, c, 3) != 0; k++)
                 ;
             if (k == n && n++ == SEAL_PALETTE)
@@ -885,7 +860,7 @@ static int index_colours(HPDF_Doc doc, const unsigned char *rgb, const unsigned 
         }
     for (bits = 1; (1u << bits) < n; bits *= 2)
         ;
-    if (bits < 4) {  /* repack: every index fits in fewer bits */
+    if (bits < 4) { /* repack: every index fits in fewer bits */
         const apr_size_t narrow = ((apr_size_t)st->width * bits + 7) / 8;
         unsigned char *repacked = apr_pcalloc(p, narrow * st->height);
 
@@ -893,8 +868,7 @@ static int index_colours(HPDF_Doc doc, const unsigned char *rgb, const unsigned 
             for (x = 0; x < st->width; x++) {
                 const unsigned index = out[y * row + x / 2] >> (x % 2 ? 0 : 4) & 0xF;
 
-                repacked[y * narrow + x * bits / 8] |=
-                    (unsigned char)(index << (8 - bits - x * bits % 8));
+                repacked[y * narrow + x * bits / 8] |= (unsigned char)(index << (8 - bits - x * bits % 8));
             }
         out = repacked;
         row = narrow;
@@ -909,8 +883,8 @@ static int index_colours(HPDF_Doc doc, const unsigned char *rgb, const unsigned 
 }
 
 /* Stacks first over second (second may be NULL) into st, deflated into p. */
-static int build_stack(HPDF_Doc doc, const cc_cert_image *first, const cc_cert_image *second,
-                       seal_stack *st, apr_pool_t *p)
+static int build_stack(HPDF_Doc doc, const cc_cert_image *first, const cc_cert_image *second, seal_stack *st,
+                       apr_pool_t *p)
 {
     const cc_cert_image *const seals[2] = { first, second };
     unsigned top = 1;
@@ -957,8 +931,8 @@ static apr_status_t destroy_pool(void *pool)
  * document that needs it and kept on the lower seal, lock-free, for every
  * later one: threads share the seals. A pair that finds the place taken
  * by another pair gets a stack of its own for its document. */
-static const seal_stack *stacked_seals(HPDF_Doc doc, const cc_cert_image *first,
-                                       const cc_cert_image *second, apr_pool_t *p)
+static const seal_stack *stacked_seals(HPDF_Doc doc, const cc_cert_image *first, const cc_cert_image *second,
+                                       apr_pool_t *p)
 {
     const cc_cert_image *owner = second ? second : first, *above = second ? first : NULL;
     volatile void **place = &((cc_cert_image *)owner)->stack;
@@ -977,10 +951,10 @@ static const seal_stack *stacked_seals(HPDF_Doc doc, const cc_cert_image *first,
         return NULL;
     }
     if (!kept && !apr_atomic_casptr(place, st, NULL))
-        return st;  /* kept from now on, freed with the seal */
+        return st; /* kept from now on, freed with the seal */
     kept = apr_atomic_casptr(place, NULL, NULL);
     if (kept && kept->above == above && kept != st) {
-        apr_pool_destroy(own);  /* another thread kept the same stack first */
+        apr_pool_destroy(own); /* another thread kept the same stack first */
         return kept;
     }
     apr_pool_cleanup_register(p, own, destroy_pool, apr_pool_cleanup_null);
@@ -1003,23 +977,20 @@ static int embed_seals(HPDF_Doc doc, const cc_cert_data *data, cert_art *art, ap
     if (!art->seals)
         return 0;
     smask = plane_object(doc, art->seals->width, art->seals->height, &art->seals->alpha);
-    art->seal_image = smask ? plane_object(doc, art->seals->width, art->seals->height,
-                                           &art->seals->colour) : NULL;
+    art->seal_image =
+        smask ? plane_object(doc, art->seals->width, art->seals->height, &art->seals->colour) : NULL;
     return art->seal_image && HPDF_Dict_Add(art->seal_image, "SMask", smask) == HPDF_OK;
 }
 
 /* Builds the page into doc. *step names the step in progress, so that on
  * failure (0, or a libharu error recorded) it names the one that failed. */
-static int compose(HPDF_Doc doc, const cc_cert_style *style,
-                   const cc_cert_data *data, const cert_text *t,
-                   const cc_font_file *file, cert_art *art, apr_pool_t *p,
-                   const char **step)
+static int compose(HPDF_Doc doc, const cc_cert_style *style, const cc_cert_data *data, const cert_text *t,
+                   const cc_font_file *file, cert_art *art, apr_pool_t *p, const char **step)
 {
     HPDF_Page page;
 
     *step = "setting up the document";
-    if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) != HPDF_OK
-        || HPDF_UseUTFEncodings(doc) != HPDF_OK
+    if (HPDF_SetCompressionMode(doc, HPDF_COMP_ALL) != HPDF_OK || HPDF_UseUTFEncodings(doc) != HPDF_OK
         || HPDF_SetCurrentEncoder(doc, "UTF-8") != HPDF_OK)
         return 0;
     *step = "embedding the font subset";
@@ -1028,10 +999,8 @@ static int compose(HPDF_Doc doc, const cc_cert_style *style,
         return 0;
     /* The stored JPEG goes in byte for byte (DCTDecode), never re-encoded. */
     *step = "embedding the photo as JPEG";
-    art->photo = HPDF_LoadJpegImageFromMem(doc, data->photo,
-                                           (HPDF_UINT)data->photo_len);
-    if (!art->photo || !HPDF_Image_GetWidth(art->photo)
-        || !HPDF_Image_GetHeight(art->photo))
+    art->photo = HPDF_LoadJpegImageFromMem(doc, data->photo, (HPDF_UINT)data->photo_len);
+    if (!art->photo || !HPDF_Image_GetWidth(art->photo) || !HPDF_Image_GetHeight(art->photo))
         return 0;
     *step = "embedding the QR code";
     if (art->qr && !(art->qr_image = qr_object(doc, art->qr, p)))
@@ -1041,20 +1010,17 @@ static int compose(HPDF_Doc doc, const cc_cert_style *style,
         return 0;
     *step = "drawing the page";
     page = HPDF_AddPage(doc);
-    if (!page || HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE)
-                     != HPDF_OK)
+    if (!page || HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_LANDSCAPE) != HPDF_OK)
         return 0;
     draw_page(page, art, t, style);
     /* Readers since PDF 1.4 ignore /ProcSet; libharu writes it twice over. */
-    HPDF_Dict_RemoveElement(HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT),
-                            "ProcSet");
+    HPDF_Dict_RemoveElement(HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT), "ProcSet");
     set_info(doc, style, data, p);
     return 1;
 }
 
 /* The QR code of data's verification URL, if it has one. */
-static int make_qr(const cc_cert_data *data, cert_art *art, apr_pool_t *p,
-                   const char **err)
+static int make_qr(const cc_cert_data *data, cert_art *art, apr_pool_t *p, const char **err)
 {
     const char *problem = NULL;
 
@@ -1086,8 +1052,8 @@ static int save(HPDF_Doc doc, cc_pdf *pdf, apr_pool_t *p)
     return 1;
 }
 
-cc_pdf *cc_pdf_render(const cc_cert_style *style, const cc_cert_data *data,
-                           const cc_font *font, apr_pool_t *p, const char **err)
+cc_pdf *cc_pdf_render(const cc_cert_style *style, const cc_cert_data *data, const cc_font *font,
+                      apr_pool_t *p, const char **err)
 {
     cc_font_subset *subset = cc_font_subset_make(font, p);
     hpdf_errors *errors = apr_pcalloc(p, sizeof *errors);
@@ -1180,8 +1146,7 @@ static int keep_pixels(cc_cert_image *image, HPDF_Dict loaded, HPDF_Dict smask, 
 }
 
 /* Decodes the PNG with libharu in a scratch document and keeps its pixels. */
-static const char *decode_seal(cc_cert_image *image, const unsigned char *png,
-                               apr_size_t len, apr_pool_t *p)
+static const char *decode_seal(cc_cert_image *image, const unsigned char *png, apr_size_t len, apr_pool_t *p)
 {
     hpdf_errors errors = { 0, 0 };
     HPDF_Doc doc = HPDF_New(on_hpdf_error, &errors);
@@ -1196,8 +1161,7 @@ static const char *decode_seal(cc_cert_image *image, const unsigned char *png,
     image->width = loaded ? number_of(loaded, "Width") : 0;
     image->height = loaded ? number_of(loaded, "Height") : 0;
     if (!loaded || !image->width || !image->height || !number_of(loaded, "BitsPerComponent"))
-        problem = apr_psprintf(p, "libharu cannot read this PNG (error 0x%04X)",
-                               (unsigned)errors.code);
+        problem = apr_psprintf(p, "libharu cannot read this PNG (error 0x%04X)", (unsigned)errors.code);
     else if (!smask)
         problem = "the PNG has no transparency (an alpha channel is needed)";
     else if (!keep_pixels(image, loaded, smask, p) || errors.code)
@@ -1217,8 +1181,7 @@ cc_cert_image *cc_cert_image_load(const char *path, apr_pool_t *p, const char **
     png = cc_file_read(path, MAX_SEAL_FILE, p, &len, err);
     if (!png)
         return NULL;
-    problem = len < sizeof png_signature
-                      || memcmp(png, png_signature, sizeof png_signature) != 0
+    problem = len < sizeof png_signature || memcmp(png, png_signature, sizeof png_signature) != 0
                   ? "not a PNG file"
                   : decode_seal(image, png, len, p);
     if (problem) {

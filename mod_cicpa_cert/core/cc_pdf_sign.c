@@ -22,16 +22,16 @@
 #include "cc_file.h"
 
 #define MAX_PEM_FILE (256 * 1024)
-#define TAIL_SEARCH 1024        /* startxref is within the last bytes */
-#define XREF_ENTRY 20           /* bytes per cross-reference entry (fixed by the spec) */
-#define CONTENTS_SLACK 16       /* CMS size varies: ECDSA signature length (a few bytes) */
-#define BYTE_RANGE_WIDTH 48     /* "[0 a b c" padded with spaces, then "]" */
+#define TAIL_SEARCH 1024    /* startxref is within the last bytes */
+#define XREF_ENTRY 20       /* bytes per cross-reference entry (fixed by the spec) */
+#define CONTENTS_SLACK 16   /* CMS size varies: ECDSA signature length (a few bytes) */
+#define BYTE_RANGE_WIDTH 48 /* "[0 a b c" padded with spaces, then "]" */
 #define CMS_FLAGS (CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP)
 #define PUT_TEXT(o, text) put(o, text, sizeof(text) - 1)
 
 struct cc_pdf_signer {
     X509 *cert;
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
     EVP_PKEY *key;
     apr_size_t reserve;
     const char *subject;
@@ -102,7 +102,7 @@ static int load_certificates(cc_pdf_signer *s, const char *path, apr_pool_t *p, 
         }
     }
     BIO_free(bio);
-    ERR_clear_error();  /* the end of the file ends the loop with an error */
+    ERR_clear_error(); /* the end of the file ends the loop with an error */
     if (s->cert == NULL || s->chain == NULL) {
         *err = apr_psprintf(p, "%s: no PEM certificate could be read", path);
         return 0;
@@ -133,8 +133,9 @@ static const char *subject_of(X509 *cert, apr_pool_t *p)
     BIO *bio = BIO_new(BIO_s_mem());
     char *text = NULL;
     const char *subject = "";
-    if (bio != NULL && X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
-                                          XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+    if (bio != NULL
+        && X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+               >= 0) {
         long n = BIO_get_mem_data(bio, &text);
         subject = apr_pstrmemdup(p, text, (apr_size_t)n);
     }
@@ -142,8 +143,8 @@ static const char *subject_of(X509 *cert, apr_pool_t *p)
     return subject;
 }
 
-cc_pdf_signer *cc_pdf_signer_load(const char *cert_path, const char *key_path,
-                                  apr_pool_t *p, const char **err)
+cc_pdf_signer *cc_pdf_signer_load(const char *cert_path, const char *key_path, apr_pool_t *p,
+                                  const char **err)
 {
     cc_pdf_signer *s = apr_pcalloc(p, sizeof(*s));
     apr_pool_cleanup_register(p, s, free_signer, apr_pool_cleanup_null);
@@ -152,8 +153,7 @@ cc_pdf_signer *cc_pdf_signer_load(const char *cert_path, const char *key_path,
     }
     if (X509_check_private_key(s->cert, s->key) != 1) {
         ERR_clear_error();
-        *err = apr_psprintf(p, "%s is not the private key of the certificate in %s",
-                            key_path, cert_path);
+        *err = apr_psprintf(p, "%s is not the private key of the certificate in %s", key_path, cert_path);
         return NULL;
     }
     int der_len = 0;
@@ -191,18 +191,18 @@ typedef struct span {
 } span;
 
 typedef struct xref_section {
-    apr_size_t first, count;  /* object numbers first .. first + count - 1 */
-    apr_size_t entries;       /* offset of the first entry */
+    apr_size_t first, count; /* object numbers first .. first + count - 1 */
+    apr_size_t entries;      /* offset of the first entry */
 } xref_section;
 
 /* What the update needs to know of the document. */
 typedef struct pdf_doc {
-    apr_size_t xref_offset;       /* of the last cross-reference section */
-    apr_array_header_t *xref;     /* xref_section */
-    apr_size_t size;              /* trailer /Size: the next free object number */
-    apr_size_t root, page;        /* object numbers of the catalog and the first page */
-    span info, id;                /* trailer /Info and /ID values (end 0: none) */
-    span root_dict, page_dict;    /* their dictionaries, << to >> */
+    apr_size_t xref_offset;    /* of the last cross-reference section */
+    apr_array_header_t *xref;  /* xref_section */
+    apr_size_t size;           /* trailer /Size: the next free object number */
+    apr_size_t root, page;     /* object numbers of the catalog and the first page */
+    span info, id;             /* trailer /Info and /ID values (end 0: none) */
+    span root_dict, page_dict; /* their dictionaries, << to >> */
 } pdf_doc;
 
 static int is_space(unsigned char c)
@@ -458,9 +458,8 @@ static const char *find_first_page(const pdf_in *in, pdf_doc *doc)
 {
     span pages, kids, type;
     apr_size_t pages_num;
-    if (!dict_ref(in, doc->root_dict, "/Pages", &pages_num)
-        || !object_dict(in, doc, pages_num, &pages) || !dict_get(in, pages, "/Kids", &kids)
-        || in->s[kids.start] != '[') {
+    if (!dict_ref(in, doc->root_dict, "/Pages", &pages_num) || !object_dict(in, doc, pages_num, &pages)
+        || !dict_get(in, pages, "/Kids", &kids) || in->s[kids.start] != '[') {
         return "the catalog has no readable page tree";
     }
     span n = next_token(in, kids.start + 1);
@@ -471,8 +470,8 @@ static const char *find_first_page(const pdf_in *in, pdf_doc *doc)
         return "the page tree has no first page";
     }
     doc->page = unsigned_of(in, n);
-    if (!object_dict(in, doc, doc->page, &doc->page_dict)
-        || !dict_get(in, doc->page_dict, "/Type", &type) || !token_is(in, type, "/Page")) {
+    if (!object_dict(in, doc, doc->page, &doc->page_dict) || !dict_get(in, doc->page_dict, "/Type", &type)
+        || !token_is(in, type, "/Page")) {
         return "the first kid of the page tree is not a page (nested page trees are not supported)";
     }
     return NULL;
@@ -571,8 +570,8 @@ static void put_span(pdf_out *o, const pdf_in *in, span s)
 
 /* Where the update's placeholders are. */
 typedef struct sig_slots {
-    apr_size_t byte_range;  /* offset of the '[' of /ByteRange */
-    apr_size_t contents;    /* offset of the '<' of /Contents */
+    apr_size_t byte_range; /* offset of the '[' of /ByteRange */
+    apr_size_t contents;   /* offset of the '<' of /Contents */
 } sig_slots;
 
 typedef struct new_object {
@@ -585,13 +584,13 @@ static int by_number(const void *a, const void *b)
     return x->num < y->num ? -1 : x->num > y->num;
 }
 
-static void put_sig_dict(pdf_out *o, apr_size_t num, apr_time_t when, apr_size_t reserve,
-                         sig_slots *slots)
+static void put_sig_dict(pdf_out *o, apr_size_t num, apr_time_t when, apr_size_t reserve, sig_slots *slots)
 {
     apr_time_exp_t t;
     apr_time_exp_gmt(&t, when);
-    putf(o, "%" APR_SIZE_T_FMT " 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite"
-            " /SubFilter /ETSI.CAdES.detached /M (D:%04d%02d%02d%02d%02d%02dZ)\n/ByteRange ",
+    putf(o,
+         "%" APR_SIZE_T_FMT " 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite"
+         " /SubFilter /ETSI.CAdES.detached /M (D:%04d%02d%02d%02d%02d%02dZ)\n/ByteRange ",
          num, t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
     slots->byte_range = o->len;
     putf(o, "%-*s]\n/Contents ", BYTE_RANGE_WIDTH - 1, "[");
@@ -609,8 +608,8 @@ static void put_dict_with(pdf_out *o, const pdf_in *in, span dict, const char *e
     putf(o, "%s\n>>", entry);
 }
 
-static void put_objects(pdf_out *o, const pdf_in *in, const pdf_doc *doc, apr_time_t when,
-                        apr_size_t reserve, sig_slots *slots, new_object objs[4])
+static void put_objects(pdf_out *o, const pdf_in *in, const pdf_doc *doc, apr_time_t when, apr_size_t reserve,
+                        sig_slots *slots, new_object objs[4])
 {
     const apr_size_t sig = doc->size, widget = doc->size + 1;
     objs[0].num = sig;
@@ -619,29 +618,30 @@ static void put_objects(pdf_out *o, const pdf_in *in, const pdf_doc *doc, apr_ti
 
     objs[1].num = widget;
     objs[1].offset = o->len;
-    putf(o, "%" APR_SIZE_T_FMT " 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig"
-            " /T (Signature1) /V %" APR_SIZE_T_FMT " 0 R /P %" APR_SIZE_T_FMT " 0 R"
-            " /Rect [0 0 0 0] /F 132 >>\nendobj\n", widget, sig, doc->page);
+    putf(o,
+         "%" APR_SIZE_T_FMT " 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig"
+         " /T (Signature1) /V %" APR_SIZE_T_FMT " 0 R /P %" APR_SIZE_T_FMT " 0 R"
+         " /Rect [0 0 0 0] /F 132 >>\nendobj\n",
+         widget, sig, doc->page);
 
     objs[2].num = doc->root;
     objs[2].offset = o->len;
     putf(o, "%" APR_SIZE_T_FMT " 0 obj\n", doc->root);
-    put_dict_with(o, in, doc->root_dict, apr_psprintf(o->pool, "/AcroForm << /Fields [%"
-                  APR_SIZE_T_FMT " 0 R] /SigFlags 3 >>", widget));
+    put_dict_with(
+        o, in, doc->root_dict,
+        apr_psprintf(o->pool, "/AcroForm << /Fields [%" APR_SIZE_T_FMT " 0 R] /SigFlags 3 >>", widget));
     PUT_TEXT(o, "\nendobj\n");
 
     objs[3].num = doc->page;
     objs[3].offset = o->len;
     putf(o, "%" APR_SIZE_T_FMT " 0 obj\n", doc->page);
-    put_dict_with(o, in, doc->page_dict,
-                  apr_psprintf(o->pool, "/Annots [%" APR_SIZE_T_FMT " 0 R]", widget));
+    put_dict_with(o, in, doc->page_dict, apr_psprintf(o->pool, "/Annots [%" APR_SIZE_T_FMT " 0 R]", widget));
     PUT_TEXT(o, "\nendobj\n");
 }
 
 /* The cross-reference section of the new objects (consecutive numbers share
  * a subsection) and the trailer. */
-static void put_xref_trailer(pdf_out *o, const pdf_in *in, const pdf_doc *doc,
-                             new_object objs[4])
+static void put_xref_trailer(pdf_out *o, const pdf_in *in, const pdf_doc *doc, new_object objs[4])
 {
     const apr_size_t xref_at = o->len;
     qsort(objs, 4, sizeof(new_object), by_number);
@@ -656,8 +656,10 @@ static void put_xref_trailer(pdf_out *o, const pdf_in *in, const pdf_doc *doc,
             putf(o, "%010" APR_SIZE_T_FMT " 00000 n\r\n", objs[i].offset);
         }
     }
-    putf(o, "trailer\n<< /Size %" APR_SIZE_T_FMT " /Root %" APR_SIZE_T_FMT " 0 R"
-            " /Prev %" APR_SIZE_T_FMT, doc->size + 2, doc->root, doc->xref_offset);
+    putf(o,
+         "trailer\n<< /Size %" APR_SIZE_T_FMT " /Root %" APR_SIZE_T_FMT " 0 R"
+         " /Prev %" APR_SIZE_T_FMT,
+         doc->size + 2, doc->root, doc->xref_offset);
     if (doc->info.end) {
         PUT_TEXT(o, " /Info ");
         put_span(o, in, doc->info);
@@ -678,9 +680,8 @@ static void put_hex(unsigned char *at, const unsigned char *der, int len)
     }
 }
 
-int cc_pdf_sign(const cc_pdf_signer *signer, const unsigned char *pdf, apr_size_t len,
-                apr_time_t when, apr_pool_t *p, unsigned char **out, apr_size_t *out_len,
-                const char **err)
+int cc_pdf_sign(const cc_pdf_signer *signer, const unsigned char *pdf, apr_size_t len, apr_time_t when,
+                apr_pool_t *p, unsigned char **out, apr_size_t *out_len, const char **err)
 {
     const pdf_in in = { pdf, len };
     pdf_doc doc;
@@ -710,11 +711,11 @@ int cc_pdf_sign(const cc_pdf_signer *signer, const unsigned char *pdf, apr_size_
     memcpy(o.data + slots.byte_range, range, strlen(range));
 
     int der_len = 0;
-    unsigned char *der = cms_der(signer, o.data, slots.contents, o.data + hole_end,
-                                 o.len - hole_end, &der_len);
+    unsigned char *der =
+        cms_der(signer, o.data, slots.contents, o.data + hole_end, o.len - hole_end, &der_len);
     if (der == NULL || (apr_size_t)der_len > signer->reserve) {
-        *err = der ? "the signature is larger than its placeholder"
-                   : openssl_error(p, "signing the PDF failed");
+        *err =
+            der ? "the signature is larger than its placeholder" : openssl_error(p, "signing the PDF failed");
         OPENSSL_free(der);
         return 0;
     }

@@ -21,7 +21,7 @@ cc_qr *cc_qr_encode(const char *text, apr_pool_t *p, const char **err)
     qr->version = code->version;
     qr->dark = apr_palloc(p, n);
     for (apr_size_t i = 0; i < n; i++) {
-        qr->dark[i] = code->data[i] & 1;  /* the other bits say what a module is for */
+        qr->dark[i] = code->data[i] & 1; /* the other bits say what a module is for */
     }
     QRcode_free(code);
     return qr;

@@ -9,9 +9,9 @@
 #define CC_QR_QUIET_ZONE 4
 
 typedef struct cc_qr {
-    int width;                /* modules per side (21 + 4 * (version - 1)) */
-    int version;              /* 1..40 */
-    unsigned char *dark;      /* width * width, row-major from the top; 1 = dark */
+    int width;           /* modules per side (21 + 4 * (version - 1)) */
+    int version;         /* 1..40 */
+    unsigned char *dark; /* width * width, row-major from the top; 1 = dark */
 } cc_qr;
 
 /* Encodes text (byte mode where needed, error correction level M). Returns

@@ -29,14 +29,17 @@ static const unsigned char *photo;
 static apr_size_t photo_len;
 
 static const cc_cert_style style = {
-    "中国注册会计师协会会员证", "中国注册会计师协会", 0xA01D22, 0x8A6A2F,
+    "中国注册会计师协会会员证",
+    "中国注册会计师协会",
+    0xA01D22,
+    0x8A6A2F,
 };
 
 static cc_cert_data member(const char *name, const char *member_no)
 {
     cc_cert_data data = {
-        name, "男", "非执业会员", member_no, "CICPA-2024-000123", "2020-06-15",
-        "北京注册会计师协会", "2024-05-20", photo, photo_len,
+        name,         "男",  "非执业会员", member_no, "CICPA-2024-000123", "2020-06-15", "北京注册会计师协会",
+        "2024-05-20", photo, photo_len,
     };
     return data;
 }
@@ -49,10 +52,8 @@ static unsigned char *read_file(const char *path, apr_size_t *len)
     apr_finfo_t info;
     unsigned char *data;
 
-    assert_int_equal(apr_file_open(&file, path, APR_FOPEN_READ, 0, pool),
-                     APR_SUCCESS);
-    assert_int_equal(apr_file_info_get(&info, APR_FINFO_SIZE, file),
-                     APR_SUCCESS);
+    assert_int_equal(apr_file_open(&file, path, APR_FOPEN_READ, 0, pool), APR_SUCCESS);
+    assert_int_equal(apr_file_info_get(&info, APR_FINFO_SIZE, file), APR_SUCCESS);
     *len = (apr_size_t)info.size;
     data = apr_palloc(pool, *len + 1);
     assert_int_equal(apr_file_read_full(file, data, *len, NULL), APR_SUCCESS);
@@ -85,12 +86,10 @@ static const char *render_file(const cc_cert_data *data, const char *name)
 
     if (!pdf)
         fail_msg("render failed: %s", err);
-    assert_int_equal(apr_file_open(&file, path,
-                                   APR_FOPEN_WRITE | APR_FOPEN_CREATE
-                                   | APR_FOPEN_TRUNCATE, APR_FPROT_OS_DEFAULT,
-                                   pool), APR_SUCCESS);
-    assert_int_equal(apr_file_write_full(file, pdf_bytes(pdf, 4096),
-                                         cc_pdf_size(pdf), NULL), APR_SUCCESS);
+    assert_int_equal(apr_file_open(&file, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
+                                   APR_FPROT_OS_DEFAULT, pool),
+                     APR_SUCCESS);
+    assert_int_equal(apr_file_write_full(file, pdf_bytes(pdf, 4096), cc_pdf_size(pdf), NULL), APR_SUCCESS);
     apr_file_close(file);
     return path;
 }
@@ -125,8 +124,7 @@ static void qpdf_finds_no_errors(void **state)
     const char *path = render_file(&data, "qpdf.pdf");
     char *out;
 
-    assert_int_equal(run(apr_pstrcat(pool, "qpdf --check '", path, "'", NULL),
-                         &out), 0);
+    assert_int_equal(run(apr_pstrcat(pool, "qpdf --check '", path, "'", NULL), &out), 0);
     assert_non_null(strstr(out, "No syntax or stream encoding errors"));
 }
 
@@ -140,17 +138,16 @@ static void pdffonts_shows_embedded_subset(void **state)
     char emb[8], sub[8], uni[8];
     int i;
 
-    assert_int_equal(run(apr_pstrcat(pool, "pdffonts '", path, "'", NULL), &out),
-                     0);
+    assert_int_equal(run(apr_pstrcat(pool, "pdffonts '", path, "'", NULL), &out), 0);
     row = strstr(out, "+LXGWWenKai-Regular");
     assert_non_null(row);
     row -= 6;
     assert_true(row >= out);
     for (i = 0; i < 6; i++)
         assert_true(row[i] >= 'A' && row[i] <= 'Z');
-    assert_null(strstr(row + 7, "+LXGWWenKai"));  /* only one font */
-    assert_int_equal(sscanf(row, "%127s %31s %31s %31s %7s %7s %7s", name, type,
-                            type2, encoding, emb, sub, uni), 7);
+    assert_null(strstr(row + 7, "+LXGWWenKai")); /* only one font */
+    assert_int_equal(
+        sscanf(row, "%127s %31s %31s %31s %7s %7s %7s", name, type, type2, encoding, emb, sub, uni), 7);
     assert_string_equal(type, "CID");
     assert_string_equal(type2, "TrueType");
     assert_string_equal(encoding, "Identity-H");
@@ -173,8 +170,7 @@ static void pdftotext_finds_name_and_number(void **state)
         cc_cert_data data = member(names[i], number);
         const char *path = render_file(&data, "text.pdf");
 
-        assert_int_equal(run(apr_pstrcat(pool, "pdftotext -enc UTF-8 '", path,
-                                         "' -", NULL), &out), 0);
+        assert_int_equal(run(apr_pstrcat(pool, "pdftotext -enc UTF-8 '", path, "' -", NULL), &out), 0);
         if (!strstr(out, names[i]) || !strstr(out, number))
             fail_msg("pdftotext output lacks %s / %s:\n%s", names[i], number, out);
         assert_non_null(strstr(out, "北京注册会计师协会"));
@@ -193,21 +189,19 @@ static void pdfimages_shows_the_jpeg_as_is(void **state)
     unsigned char *extracted;
     apr_size_t extracted_len;
 
-    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -list '", path, "'", NULL),
-                         &out), 0);
-    row = strstr(out, "-\n");  /* end of the dashed header rule */
+    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -list '", path, "'", NULL), &out), 0);
+    row = strstr(out, "-\n"); /* end of the dashed header rule */
     assert_non_null(row);
-    assert_int_equal(sscanf(row + 2, "%d %d %15s %d %d %*s %*d %*d %15s", &page,
-                            &num, type, &width, &height, enc), 6);
+    assert_int_equal(
+        sscanf(row + 2, "%d %d %15s %d %d %*s %*d %*d %15s", &page, &num, type, &width, &height, enc), 6);
     assert_string_equal(type, "image");
     assert_int_equal(width, 178);
     assert_int_equal(height, 220);
     assert_string_equal(enc, "jpeg");
-    assert_int_equal(strchr(row + 2, '\n')[1], '\0');  /* one image only */
+    assert_int_equal(strchr(row + 2, '\n')[1], '\0'); /* one image only */
 
-    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -j '", path, "' '",
-                                     work_path("extracted"), "'", NULL), &out),
-                     0);
+    assert_int_equal(
+        run(apr_pstrcat(pool, "pdfimages -j '", path, "' '", work_path("extracted"), "'", NULL), &out), 0);
     extracted = read_file(work_path("extracted-000.jpg"), &extracted_len);
     assert_int_equal(extracted_len, photo_len);
     assert_memory_equal(extracted, photo, photo_len);
@@ -225,14 +219,13 @@ static int list_images(const char *path, listed_image *rows, int max)
     char *out, *line;
     int n = 0;
 
-    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -list '", path, "'", NULL),
-                         &out), 0);
-    line = strstr(out, "-\n");  /* end of the dashed header rule */
+    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -list '", path, "'", NULL), &out), 0);
+    line = strstr(out, "-\n"); /* end of the dashed header rule */
     assert_non_null(line);
     for (line += 2; *line && n < max; line = strchr(line, '\n') + 1) {
-        assert_int_equal(sscanf(line, "%*d %*d %15s %d %d %*s %*d %*d %15s %*s %d",
-                                rows[n].type, &rows[n].width, &rows[n].height,
-                                rows[n].enc, &rows[n].object), 5);
+        assert_int_equal(sscanf(line, "%*d %*d %15s %d %d %*s %*d %*d %15s %*s %d", rows[n].type,
+                                &rows[n].width, &rows[n].height, rows[n].enc, &rows[n].object),
+                         5);
         n++;
     }
     return n;
@@ -262,9 +255,12 @@ static double redness(const char *png, int x, int y, int w, int h)
 {
     char *out;
 
-    assert_int_equal(run(apr_psprintf(pool, "convert '%s' -crop %dx%d+%d+%d "
-                                            "-format '%%[fx:mean.r-mean.g]' info:",
-                                      png, w, h, x, y), &out), 0);
+    assert_int_equal(run(apr_psprintf(pool,
+                                      "convert '%s' -crop %dx%d+%d+%d "
+                                      "-format '%%[fx:mean.r-mean.g]' info:",
+                                      png, w, h, x, y),
+                         &out),
+                     0);
     return atof(out);
 }
 
@@ -273,8 +269,10 @@ static const char *page_png(const char *pdf, const char *name)
 {
     char *out;
 
-    assert_int_equal(run(apr_pstrcat(pool, "pdftoppm -r 72 -png -singlefile '", pdf, "' '",
-                                     work_path(name), "'", NULL), &out), 0);
+    assert_int_equal(
+        run(apr_pstrcat(pool, "pdftoppm -r 72 -png -singlefile '", pdf, "' '", work_path(name), "'", NULL),
+            &out),
+        0);
     return apr_pstrcat(pool, work_path(name), ".png", NULL);
 }
 
@@ -306,16 +304,19 @@ static void seals_are_stamped_beside_the_photo_as_is(void **state)
     assert_int_equal(rows[0].width, 178);
     assert_int_equal(rows[0].height, 220);
     expect_seal_draws(&rows[1], 2, 180 + 4 + 180);
-    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -j '", path, "' '",
-                                     work_path("sealed"), "'", NULL), &out), 0);
+    assert_int_equal(
+        run(apr_pstrcat(pool, "pdfimages -j '", path, "' '", work_path("sealed"), "'", NULL), &out), 0);
     extracted = read_file(work_path("sealed-000.jpg"), &extracted_len);
     assert_int_equal(extracted_len, photo_len);
     assert_memory_equal(extracted, photo, photo_len);
 
     /* a narrower seal of many colours: padded, and its colours kept as RGB */
-    assert_int_equal(run(apr_pstrcat(pool, "convert -size 120x150 gradient:red-blue -alpha set "
+    assert_int_equal(run(apr_pstrcat(pool,
+                                     "convert -size 120x150 gradient:red-blue -alpha set "
                                      "-channel A -evaluate set 60% +channel PNG32:'",
-                                     work_path("gradient.png"), "'", NULL), &out), 0);
+                                     work_path("gradient.png"), "'", NULL),
+                         &out),
+                     0);
     data.co_issuer_seal = cc_cert_image_load(work_path("gradient.png"), pool, &err);
     assert_non_null(data.co_issuer_seal);
     path = render_file(&data, "gradient.pdf");
@@ -324,7 +325,7 @@ static void seals_are_stamped_beside_the_photo_as_is(void **state)
     assert_true(redness(page_png(path, "gradient"), 436, 430, 80, 80)
                 > redness(plain, 436, 430, 80, 80) + 0.03);
 
-    data.co_issuer_seal = data.issuer_seal;  /* the same picture twice */
+    data.co_issuer_seal = data.issuer_seal; /* the same picture twice */
     assert_int_equal(list_images(render_file(&data, "same-seal.pdf"), rows, 8), 5);
     expect_seal_draws(&rows[1], 2, 180);
     data.co_issuer_seal = NULL;
@@ -376,8 +377,7 @@ static void *APR_THREAD_FUNC render_repeatedly(apr_thread_t *thread, void *arg)
         unsigned char *buf = apr_palloc(p, job->expected_len + 1);
         apr_size_t n = job->expected_len + 1;
 
-        if (!pdf || cc_pdf_read(pdf, buf, &n) != APR_SUCCESS
-            || n != job->expected_len
+        if (!pdf || cc_pdf_read(pdf, buf, &n) != APR_SUCCESS || n != job->expected_len
             || memcmp(buf, job->expected, n) != 0)
             job->mismatches++;
         apr_pool_clear(p);
@@ -420,8 +420,8 @@ static void threads_render_identical_documents(void **state)
         jobs[i].expected = expected;
         jobs[i].expected_len = cc_pdf_size(pdf);
         jobs[i].mismatches = 0;
-        assert_int_equal(apr_thread_create(&threads[i], NULL, render_repeatedly,
-                                           &jobs[i], pool), APR_SUCCESS);
+        assert_int_equal(apr_thread_create(&threads[i], NULL, render_repeatedly, &jobs[i], pool),
+                         APR_SUCCESS);
     }
     for (i = 0; i < THREADS; i++) {
         assert_int_equal(apr_thread_join(&rv, threads[i]), APR_SUCCESS);
@@ -433,8 +433,7 @@ static void threads_render_identical_documents(void **state)
 
 static void missing_font_is_refused(void **state)
 {
-    expect_font_refused("/nonexistent/LXGWWenKai-Regular.ttf",
-                        "No such file or directory");
+    expect_font_refused("/nonexistent/LXGWWenKai-Regular.ttf", "No such file or directory");
 }
 
 static void non_font_files_are_refused(void **state)
@@ -490,7 +489,7 @@ static void corrupt_photos_fail_cleanly(void **state)
     data.photo_len = sizeof soi_only;
     expect_render_failure(&data, "photo");
     data.photo = photo;
-    data.photo_len = 120;  /* cut inside the headers */
+    data.photo_len = 120; /* cut inside the headers */
     expect_render_failure(&data, "photo");
     data.photo_len = 0;
     expect_render_failure(&data, "photo");
@@ -499,14 +498,14 @@ static void corrupt_photos_fail_cleanly(void **state)
 /* Text the font cannot show is refused and named, never drawn as blanks. */
 static void unshowable_text_fails_cleanly(void **state)
 {
-    cc_cert_data data = member("张\xEE\x80\x80", "110000000001");  /* U+E000 */
+    cc_cert_data data = member("张\xEE\x80\x80", "110000000001"); /* U+E000 */
 
     expect_render_failure(&data, "姓名: the certificate font has no glyph for U+E000");
     data = member("张三丰", "1100\n0000001");
     expect_render_failure(&data, "会员编号");
     data = member("张\xFF三", "110000000001");
     expect_render_failure(&data, "not valid UTF-8");
-    data = member("张\xF0\x9F\x98", "110000000001");  /* truncated 4-byte form */
+    data = member("张\xF0\x9F\x98", "110000000001"); /* truncated 4-byte form */
     expect_render_failure(&data, "not valid UTF-8");
 }
 
@@ -519,11 +518,14 @@ static int setup(void **state)
 
     if (cc_unit_setup(state) != 0 || cc_unit_workdir_create("test_cert_pdf") != 0)
         return -1;
-    if (run(apr_pstrcat(pool, "convert -size 178x220 xc:white -fill '#2b3a55' "
+    if (run(apr_pstrcat(pool,
+                        "convert -size 178x220 xc:white -fill '#2b3a55' "
                         "-draw 'circle 89,88 89,40' "
                         "-draw 'ellipse 89,222 72,62 180,360' "
                         "-density 96 -units PixelsPerInch -quality 90 '",
-                        work_path("photo.jpg"), "'", NULL), &out) != 0) {
+                        work_path("photo.jpg"), "'", NULL),
+            &out)
+        != 0) {
         fprintf(stderr, "ImageMagick convert failed: %s\n", out);
         return -1;
     }

@@ -30,18 +30,22 @@
 #endif
 
 #define FONT_PATH "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
-#define URL "https://cert.example.org/cert/verify/q3Kx9cVb2mLw8RtYzA1nBg?k=0a1b2c3d" \
-            "&m=110000000001&d=2026-01-05&s=Hn3YH2kQ0b8Qm9w4lJ1x0vF7mP5cN6aR2tS8uV0wX1yZ3bC5d" \
-            "E7fG9hI1jK3lM5nO7pQ9rS1tU3vW5xY7zA9bC"
+#define URL                                                                                                  \
+    "https://cert.example.org/cert/verify/q3Kx9cVb2mLw8RtYzA1nBg?k=0a1b2c3d"                                 \
+    "&m=110000000001&d=2026-01-05&s=Hn3YH2kQ0b8Qm9w4lJ1x0vF7mP5cN6aR2tS8uV0wX1yZ3bC5d"                       \
+    "E7fG9hI1jK3lM5nO7pQ9rS1tU3vW5xY7zA9bC"
 #define NAME_SHA256 "5f1e0d7bf0e3a3b3c6d4d2c2f0f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c"
 
 static const cc_sign_key *qr_key;
 static const cc_pdf_signer *signer;
-static const unsigned char *certificate;  /* a rendered, unsigned certificate */
+static const unsigned char *certificate; /* a rendered, unsigned certificate */
 static apr_size_t certificate_len;
 
 static const cc_qr_claim claims = {
-    "q3Kx9cVb2mLw8RtYzA1nBg", "110000000001", NAME_SHA256, "2026-01-05",
+    "q3Kx9cVb2mLw8RtYzA1nBg",
+    "110000000001",
+    NAME_SHA256,
+    "2026-01-05",
 };
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -84,7 +88,7 @@ static void qr_matrix_has_its_version_size_and_finder_patterns(void **state)
 
     assert_non_null(qr);
     assert_int_equal(qr->width, 17 + 4 * qr->version);
-    assert_true(qr->version >= 8 && qr->version <= 12);  /* ~190 bytes at level M */
+    assert_true(qr->version >= 8 && qr->version <= 12); /* ~190 bytes at level M */
     expect_finder(qr, 0, 0);
     expect_finder(qr, qr->width - 7, 0);
     expect_finder(qr, 0, qr->width - 7);
@@ -122,8 +126,8 @@ static void qr_reads_back_with_zbarimg(void **state)
     for (int y = 0; y < side; y++) {
         for (int x = 0; x < side; x++) {
             int mx = x / scale - CC_QR_QUIET_ZONE, my = y / scale - CC_QR_QUIET_ZONE;
-            int dark = mx >= 0 && my >= 0 && mx < qr->width && my < qr->width
-                       && qr->dark[my * qr->width + mx];
+            int dark =
+                mx >= 0 && my >= 0 && mx < qr->width && my < qr->width && qr->dark[my * qr->width + mx];
 
             fputc(dark ? '1' : '0', f);
         }
@@ -157,16 +161,17 @@ static void key_id_is_the_start_of_the_public_keys_sha256(void **state)
     /* The raw key is the last 32 bytes of the DER SubjectPublicKeyInfo. */
     assert_int_equal(run(apr_pstrcat(pool, "openssl pkey -in '", work_path("keys/qr-ed25519.pem"),
                                      "' -pubout -outform DER | tail -c 32 | sha256sum", NULL),
-                         &out), 0);
+                         &out),
+                     0);
     assert_memory_equal(cc_sign_key_id(qr_key), out, 8);
     assert_int_equal(strlen(cc_sign_key_id(qr_key)), 8);
-    public_only = cc_sign_key_load(write_file("pub.pem", cc_sign_key_public_pem(qr_key),
-                                              strlen(cc_sign_key_public_pem(qr_key))),
-                                   0, pool, &err);
+    public_only = cc_sign_key_load(
+        write_file("pub.pem", cc_sign_key_public_pem(qr_key), strlen(cc_sign_key_public_pem(qr_key))), 0,
+        pool, &err);
     assert_non_null(public_only);
     assert_string_equal(cc_sign_key_id(public_only), cc_sign_key_id(qr_key));
     assert_string_equal(cc_sign_key_public_raw(public_only), cc_sign_key_public_raw(qr_key));
-    assert_int_equal(strlen(cc_sign_key_public_raw(qr_key)), 43);  /* 32 bytes, base64url */
+    assert_int_equal(strlen(cc_sign_key_public_raw(qr_key)), 43); /* 32 bytes, base64url */
 }
 
 static void payload_has_the_documented_format(void **state)
@@ -202,8 +207,8 @@ static void signature_verifies_and_any_change_fails(void **state)
     char *flipped;
 
     assert_non_null(sig);
-    assert_int_equal(strlen(sig), 86);  /* 64 bytes, base64url */
-    assert_string_equal(cc_qr_claim_sign(qr_key, &claims, pool), sig);  /* Ed25519 is deterministic */
+    assert_int_equal(strlen(sig), 86);                                 /* 64 bytes, base64url */
+    assert_string_equal(cc_qr_claim_sign(qr_key, &claims, pool), sig); /* Ed25519 is deterministic */
     assert_true(cc_qr_claim_verify(qr_key, &claims, sig, pool));
 
     other.member_no = "110000000002";
@@ -228,17 +233,19 @@ static void openssl_command_line_verifies_the_signature(void **state)
     const char *sig = cc_qr_claim_sign(qr_key, &claims, pool);
     const char *payload = cc_qr_claim_payload(cc_sign_key_id(qr_key), &claims, pool);
     apr_size_t raw_len = 0;
-    const unsigned char *raw = apr_pdecode_base64_binary(pool, sig, APR_ENCODE_STRING,
-                                                         APR_ENCODE_BASE64URL, &raw_len);
-    const char *pub = write_file("qr-pub.pem", cc_sign_key_public_pem(qr_key),
-                                 strlen(cc_sign_key_public_pem(qr_key)));
+    const unsigned char *raw =
+        apr_pdecode_base64_binary(pool, sig, APR_ENCODE_STRING, APR_ENCODE_BASE64URL, &raw_len);
+    const char *pub =
+        write_file("qr-pub.pem", cc_sign_key_public_pem(qr_key), strlen(cc_sign_key_public_pem(qr_key)));
     char *out;
 
     write_file("payload", payload, strlen(payload));
     write_file("payload.sig", raw, raw_len);
-    assert_int_equal(run(apr_pstrcat(pool, "openssl pkeyutl -verify -pubin -inkey '", pub,
-                                     "' -rawin -in '", work_path("payload"), "' -sigfile '",
-                                     work_path("payload.sig"), "'", NULL), &out), 0);
+    assert_int_equal(
+        run(apr_pstrcat(pool, "openssl pkeyutl -verify -pubin -inkey '", pub, "' -rawin -in '",
+                        work_path("payload"), "' -sigfile '", work_path("payload.sig"), "'", NULL),
+            &out),
+        0);
     expect_contains(out, "Signature Verified Successfully");
 }
 
@@ -260,7 +267,7 @@ static void keys_that_are_not_ed25519_are_refused(void **state)
 typedef struct signed_pdf {
     unsigned char *data;
     apr_size_t len;
-    apr_size_t range[4];   /* /ByteRange */
+    apr_size_t range[4]; /* /ByteRange */
 } signed_pdf;
 
 static signed_pdf sign_certificate(void)
@@ -268,13 +275,12 @@ static signed_pdf sign_certificate(void)
     signed_pdf s;
     const char *err = NULL, *at;
 
-    if (!cc_pdf_sign(signer, certificate, certificate_len, apr_time_now(), pool, &s.data, &s.len,
-                     &err))
+    if (!cc_pdf_sign(signer, certificate, certificate_len, apr_time_now(), pool, &s.data, &s.len, &err))
         fail_msg("signing failed: %s", err);
     at = memmem(s.data + certificate_len, s.len - certificate_len, "/ByteRange [", 12);
     assert_non_null(at);
-    assert_int_equal(sscanf(at + 12, "%zu %zu %zu %zu", &s.range[0], &s.range[1], &s.range[2],
-                            &s.range[3]), 4);
+    assert_int_equal(sscanf(at + 12, "%zu %zu %zu %zu", &s.range[0], &s.range[1], &s.range[2], &s.range[3]),
+                     4);
     return s;
 }
 
@@ -347,8 +353,7 @@ static void cms_verifies_over_the_byte_ranges_with_signing_certificate_v2(void *
     assert_non_null(cms);
     BIO_write(content, s.data, (int)s.range[1]);
     BIO_write(content, s.data + s.range[2], (int)s.range[3]);
-    assert_int_equal(CMS_verify(cms, NULL, NULL, content, NULL,
-                                CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY), 1);
+    assert_int_equal(CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY), 1);
     si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
     assert_true(CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0);
     assert_true(CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1) >= 0);
@@ -368,11 +373,11 @@ static void pdfsig_and_qpdf_accept_it_and_one_byte_breaks_it(void **state)
     expect_contains(out, "ETSI.CAdES.detached");
     assert_int_equal(run(apr_pstrcat(pool, "qpdf --check '", path, "'", NULL), &out), 0);
 
-    s.data[100] ^= 1;  /* in the first range */
+    s.data[100] ^= 1; /* in the first range */
     run(apr_pstrcat(pool, "pdfsig '", write_file("tampered1.pdf", s.data, s.len), "'", NULL), &out);
     assert_null(strstr(out, "Signature is Valid"));
     s.data[100] ^= 1;
-    s.data[s.len - 20] ^= 1;  /* in the second, the update's trailer */
+    s.data[s.len - 20] ^= 1; /* in the second, the update's trailer */
     run(apr_pstrcat(pool, "pdfsig '", write_file("tampered2.pdf", s.data, s.len), "'", NULL), &out);
     assert_null(strstr(out, "Signature is Valid"));
 }
@@ -388,26 +393,25 @@ static void documents_it_cannot_sign_are_refused(void **state)
 
     assert_false(cc_pdf_sign(signer, s.data, s.len, apr_time_now(), pool, &out, &len, &err));
     expect_contains(err, "already has a form");
-    assert_false(cc_pdf_sign(signer, (const unsigned char *)"not a pdf", 9, apr_time_now(), pool,
-                             &out, &len, &err));
+    assert_false(
+        cc_pdf_sign(signer, (const unsigned char *)"not a pdf", 9, apr_time_now(), pool, &out, &len, &err));
     expect_contains(err, "startxref not found");
     assert_false(cc_pdf_sign(signer, (const unsigned char *)xref_stream, sizeof(xref_stream) - 1,
                              apr_time_now(), pool, &out, &len, &err));
     expect_contains(err, "no classic cross-reference table");
     /* Cut off: the xref section claims more entries than there are bytes. */
-    assert_false(cc_pdf_sign(signer, certificate, certificate_len - 200, apr_time_now(), pool,
-                             &out, &len, &err));
+    assert_false(
+        cc_pdf_sign(signer, certificate, certificate_len - 200, apr_time_now(), pool, &out, &len, &err));
 }
 
 static void signer_refuses_a_key_of_another_certificate(void **state)
 {
     const char *err = NULL;
 
-    assert_null(cc_pdf_signer_load(work_path("keys/signing-cert.pem"),
-                                   work_path("keys/qr-ed25519.pem"), pool, &err));
+    assert_null(
+        cc_pdf_signer_load(work_path("keys/signing-cert.pem"), work_path("keys/qr-ed25519.pem"), pool, &err));
     expect_contains(err, "is not the private key of the certificate");
-    assert_null(cc_pdf_signer_load("/nonexistent/cert.pem", work_path("keys/signing-key.pem"),
-                                   pool, &err));
+    assert_null(cc_pdf_signer_load("/nonexistent/cert.pem", work_path("keys/signing-key.pem"), pool, &err));
     expect_contains(err, "/nonexistent/cert.pem");
     expect_contains(cc_pdf_signer_subject(signer), "CN=CICPA Demo Certificate Signing");
 }
@@ -422,8 +426,10 @@ static void seals_need_a_png_with_transparency(void **state)
     assert_non_null(cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err));
     assert_null(cc_cert_image_load(CC_SRCDIR "/sql/demo/photos/110000000001.jpg", pool, &err));
     expect_contains(err, "not a PNG");
-    assert_int_equal(run(apr_pstrcat(pool, "convert -size 20x20 xc:red PNG24:'",
-                                     work_path("opaque.png"), "'", NULL), &out), 0);
+    assert_int_equal(
+        run(apr_pstrcat(pool, "convert -size 20x20 xc:red PNG24:'", work_path("opaque.png"), "'", NULL),
+            &out),
+        0);
     assert_null(cc_cert_image_load(work_path("opaque.png"), pool, &err));
     expect_contains(err, "no transparency");
     assert_null(cc_cert_image_load("/nonexistent/seal.png", pool, &err));
@@ -432,7 +438,7 @@ static void seals_need_a_png_with_transparency(void **state)
 
 static void rate_limit_allows_a_burst_then_refills(void **state)
 {
-    cc_rate *rate = cc_rate_create(60, pool);  /* one a second, bursts of 60 */
+    cc_rate *rate = cc_rate_create(60, pool); /* one a second, bursts of 60 */
     apr_time_t t = apr_time_from_sec(1000);
     int retry = 0;
 
@@ -440,7 +446,7 @@ static void rate_limit_allows_a_burst_then_refills(void **state)
         assert_true(cc_rate_take(rate, "192.0.2.1", t, &retry));
     assert_false(cc_rate_take(rate, "192.0.2.1", t, &retry));
     assert_int_equal(retry, 1);
-    assert_true(cc_rate_take(rate, "192.0.2.2", t, &retry));  /* another client */
+    assert_true(cc_rate_take(rate, "192.0.2.2", t, &retry)); /* another client */
     assert_false(cc_rate_take(rate, "192.0.2.1", t + apr_time_from_msec(500), &retry));
     assert_true(cc_rate_take(rate, "192.0.2.1", t + apr_time_from_sec(1), &retry));
     assert_false(cc_rate_take(rate, "192.0.2.1", t + apr_time_from_sec(1), &retry));
@@ -454,16 +460,32 @@ static int render_certificate(void)
     const cc_font *font = cc_font_load(FONT_PATH, pool, &err);
     const cc_cert_style style = { "中国注册会计师协会会员证", "中国注册会计师协会", 0xA61B1B, 0x5A3E1B };
     cc_cert_data data = {
-        "张明远", "男", "非执业会员", "110000000001", "110000150001", "2020-06-15",
-        "北京注册会计师协会", "2026-01-05", NULL, 0, URL, "CICPA-11-2026-000001", "2027-01-05",
-        apr_time_now(), "北京注册会计师协会", NULL, NULL,
+        "张明远",
+        "男",
+        "非执业会员",
+        "110000000001",
+        "110000150001",
+        "2020-06-15",
+        "北京注册会计师协会",
+        "2026-01-05",
+        NULL,
+        0,
+        URL,
+        "CICPA-11-2026-000001",
+        "2027-01-05",
+        apr_time_now(),
+        "北京注册会计师协会",
+        NULL,
+        NULL,
     };
     cc_pdf *pdf;
 
-    data.photo = cc_file_read(CC_SRCDIR "/sql/demo/photos/110000000001.jpg", 1 << 20, pool,
-                              &data.photo_len, &err);
-    data.issuer_seal = data.photo ? cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err) : NULL;
-    data.co_issuer_seal = data.issuer_seal ? cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err) : NULL;
+    data.photo =
+        cc_file_read(CC_SRCDIR "/sql/demo/photos/110000000001.jpg", 1 << 20, pool, &data.photo_len, &err);
+    data.issuer_seal =
+        data.photo ? cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err) : NULL;
+    data.co_issuer_seal =
+        data.issuer_seal ? cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err) : NULL;
     pdf = font && data.co_issuer_seal ? cc_pdf_render(&style, &data, font, pool, &err) : NULL;
     if (!pdf) {
         fprintf(stderr, "rendering failed: %s\n", err);
@@ -481,14 +503,15 @@ static int setup(void **state)
 
     if (cc_unit_setup(state) != 0 || cc_unit_workdir_create("test_cert_proof") != 0)
         return -1;
-    if (run(apr_pstrcat(pool, CC_SRCDIR "/scripts/make-demo-keys '", work_path("keys"), "'", NULL),
-            &out) != 0) {
+    if (run(apr_pstrcat(pool, CC_SRCDIR "/scripts/make-demo-keys '", work_path("keys"), "'", NULL), &out)
+        != 0) {
         fprintf(stderr, "make-demo-keys failed: %s\n", out);
         return -1;
     }
     qr_key = cc_sign_key_load(work_path("keys/qr-ed25519.pem"), 1, pool, &err);
     signer = qr_key ? cc_pdf_signer_load(work_path("keys/signing-cert.pem"),
-                                         work_path("keys/signing-key.pem"), pool, &err) : NULL;
+                                         work_path("keys/signing-key.pem"), pool, &err)
+                    : NULL;
     if (!signer) {
         fprintf(stderr, "%s\n", err);
         return -1;
