@@ -8,7 +8,8 @@
  *
  * usage: bench_pdf [iterations [photo.jpg [font.ttf [keys-dir]]]]
  *        defaults: 1000, sql/demo/photos/110000000001.jpg, LXGW WenKai,
- *        run/keys (scripts/make-demo-keys); the seals are conf/demo-seals. */
+ *        run/keys (scripts/make-demo-keys); the seals are conf/demo-seals.
+ *        CICPA_BENCH_PDF=file.pdf keeps the signed certificate to look at. */
 
 #include "cc_pdf.h"
 #include "cc_qr_claim.h"
@@ -95,6 +96,18 @@ static apr_size_t render_only(const bench *b, apr_pool_t *p)
     return pdf ? read_out(pdf) : 0;
 }
 
+/* Writes the PDF to the file named by CICPA_BENCH_PDF, if set, to look at. */
+static void keep(const cc_pdf *pdf)
+{
+    const char *path = getenv("CICPA_BENCH_PDF");
+    FILE *f = path ? fopen(path, "wb") : NULL;
+
+    if (f) {
+        fwrite(cc_pdf_bytes(pdf), 1, cc_pdf_size(pdf), f);
+        fclose(f);
+    }
+}
+
 /* The whole certificate: claim signature, QR code, page, PDF signature. */
 static apr_size_t full(const bench *b, apr_pool_t *p)
 {
@@ -112,7 +125,10 @@ static apr_size_t full(const bench *b, apr_pool_t *p)
         return 0;
     data.verify_url = cc_qr_claim_url(VERIFY_BASE, cc_sign_key_id(b->qr_key), &claims, sig, p);
     pdf = render(b, &data, p);
-    return pdf && sign(b, pdf, p) ? read_out(pdf) : 0;
+    if (!pdf || !sign(b, pdf, p))
+        return 0;
+    keep(pdf);
+    return read_out(pdf);
 }
 
 typedef apr_size_t bench_fn(const bench *b, apr_pool_t *p);

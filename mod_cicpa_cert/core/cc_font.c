@@ -4,7 +4,7 @@
  * ~280 KB per PDF, so every document gets its own subset built by hb-subset
  * with only the characters on its page. libharu 2.3.0 then parses that subset
  * itself, reading only a (3,1) format 4 cmap, i.e. 16-bit codes. The subset's
- * cmap is therefore written here, over private-use codes (see cc_font.h). */
+ * cmap is therefore written here, over small dense codes (see cc_font.h). */
 
 #include "cc_font.h"
 #include "cc_utf8.h"
@@ -16,9 +16,11 @@
 #include <hb-subset.h>
 #include <string.h>
 
-/* The codes given to a document's characters, in order of first use. */
-#define CODE_FIRST 0xE000UL
-#define CODE_LAST 0xF8FFUL
+/* The codes given to a document's characters, in order of first use: all
+ * two bytes in UTF-8, and low, because the PDF's CIDToGIDMap has an entry
+ * for every code below the last one. */
+#define CODE_FIRST 0x0100UL
+#define CODE_LAST 0x07FFUL
 
 /* One past the last Unicode character. */
 #define UNICODE_END 0x110000UL
@@ -55,12 +57,11 @@ static apr_status_t destroy_map(void *map)
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
 
-/* Writes a code (U+0800..U+FFFF) as three bytes of UTF-8 and returns the
+/* Writes a code (U+0080..U+07FF) as two bytes of UTF-8 and returns the
  * position after them. */
 static char *utf8_put_code(char *o, unsigned code)
 {
-    *o++ = (char)(0xE0 | (code >> 12));
-    *o++ = (char)(0x80 | ((code >> 6) & 0x3F));
+    *o++ = (char)(0xC0 | (code >> 6));
     *o++ = (char)(0x80 | (code & 0x3F));
     return o;
 }
@@ -117,8 +118,8 @@ static unsigned code_of(cc_font_subset *subset, unsigned long c)
 
 const char *cc_font_subset_encode(cc_font_subset *subset, const char *text, const char **err)
 {
-    /* Every character becomes a three-byte code: at most three times longer. */
-    char *out = apr_palloc(subset->pool, 3 * strlen(text) + 1);
+    /* Every character becomes a two-byte code: at most twice as long. */
+    char *out = apr_palloc(subset->pool, 2 * strlen(text) + 1);
     char *o = out;
     int n;
 

@@ -16,11 +16,13 @@ cc_font *cc_font_load(const char *path, apr_pool_t *p, const char **err);
 typedef struct cc_font_subset cc_font_subset;
 
 /* One character of a built subset: the 16-bit code that the encoded text
- * uses for it and the Unicode character it stands for. Codes are private-use
- * code points from U+E000 up, given in order of first use: libharu 2.3.0
- * handles 16-bit codes only (characters above U+FFFF, e.g. rare CJK in names,
- * would not fit), and a dense code range keeps the subset's cmap a single
- * segment, which libharu scans for each of the 65536 codes per document. */
+ * uses for it and the Unicode character it stands for. Codes run from
+ * U+0100 up, given in order of first use: libharu 2.3.0 handles 16-bit
+ * codes only (characters above U+FFFF, e.g. rare CJK in names, would not
+ * fit), a dense code range keeps the subset's cmap a single segment (libharu
+ * scans the segments for every code it looks up), and low codes keep the
+ * PDF's code-to-glyph map (an entry per code up to the last) short. The
+ * PDF's ToUnicode map gives text extraction the real characters back. */
 typedef struct cc_font_char {
     unsigned code;
     unsigned long unicode;

@@ -24,7 +24,7 @@
 #define MAX_PEM_FILE (256 * 1024)
 #define TAIL_SEARCH 1024    /* startxref is within the last bytes */
 #define XREF_ENTRY 20       /* bytes per cross-reference entry (fixed by the spec) */
-#define CONTENTS_SLACK 64   /* CMS size varies: ECDSA signature length, time encoding */
+#define CONTENTS_SLACK 16   /* CMS size varies: ECDSA signature length (a few bytes) */
 #define BYTE_RANGE_WIDTH 48 /* "[0 a b c" padded with spaces, then "]" */
 #define CMS_FLAGS (CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP)
 #define PUT_TEXT(o, text) put(o, text, sizeof(text) - 1)
@@ -93,7 +93,13 @@ static int load_certificates(cc_pdf_signer *s, const char *path, apr_pool_t *p, 
     s->cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
     s->chain = sk_X509_new_null();
     while (s->cert && s->chain && (extra = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-        sk_X509_push(s->chain, extra);
+        /* A self-signed root is a trust anchor the reader must already hold;
+         * embedding it in every PDF would add ~1 KB and prove nothing. */
+        if (X509_self_signed(extra, 0) == 1) {
+            X509_free(extra);
+        } else {
+            sk_X509_push(s->chain, extra);
+        }
     }
     BIO_free(bio);
     ERR_clear_error(); /* the end of the file ends the loop with an error */

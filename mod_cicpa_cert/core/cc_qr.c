@@ -27,23 +27,15 @@ cc_qr *cc_qr_encode(const char *text, apr_pool_t *p, const char **err)
     return qr;
 }
 
-apr_array_header_t *cc_qr_runs(const cc_qr *qr, apr_pool_t *p)
+unsigned char *cc_qr_bitmap(const cc_qr *qr, apr_size_t *row_bytes, apr_pool_t *p)
 {
-    apr_array_header_t *runs = apr_array_make(p, qr->width * 8, sizeof(cc_qr_run));
+    *row_bytes = ((apr_size_t)qr->width + 7) / 8;
+    unsigned char *bits = apr_pcalloc(p, *row_bytes * (apr_size_t)qr->width);
     for (int y = 0; y < qr->width; y++) {
         const unsigned char *row = qr->dark + (apr_size_t)y * (apr_size_t)qr->width;
         for (int x = 0; x < qr->width; x++) {
-            if (!row[x]) {
-                continue;
-            }
-            cc_qr_run *run = apr_array_push(runs);
-            run->x = x;
-            run->y = y;
-            while (x < qr->width && row[x]) {
-                x++;
-            }
-            run->len = x - run->x;
+            bits[(apr_size_t)y * *row_bytes + (apr_size_t)x / 8] |= (unsigned char)(row[x] << (7 - x % 8));
         }
     }
-    return runs;
+    return bits;
 }

@@ -1,10 +1,9 @@
-/* QR codes (libqrencode) as a module matrix and as the horizontal runs of
- * dark modules that the PDF draws as rectangles. */
+/* QR codes (libqrencode) as a module matrix and as the 1-bit image that the
+ * PDF draws. */
 #ifndef CC_QR_H
 #define CC_QR_H
 
 #include <apr_pools.h>
-#include <apr_tables.h>
 
 /* The quiet zone the QR specification asks for, in modules on each side. */
 #define CC_QR_QUIET_ZONE 4
@@ -15,16 +14,12 @@ typedef struct cc_qr {
     unsigned char *dark; /* width * width, row-major from the top; 1 = dark */
 } cc_qr;
 
-/* A run of dark modules in one row: columns x .. x + len - 1 of row y. */
-typedef struct cc_qr_run {
-    int x, y, len;
-} cc_qr_run;
-
 /* Encodes text (byte mode where needed, error correction level M). Returns
  * NULL and sets *err when it does not fit or libqrencode fails. */
 cc_qr *cc_qr_encode(const char *text, apr_pool_t *p, const char **err);
 
-/* The dark modules as maximal horizontal runs, top row first (cc_qr_run). */
-apr_array_header_t *cc_qr_runs(const cc_qr *qr, apr_pool_t *p);
+/* The modules as a 1-bit image: rows from the top, each *row_bytes long,
+ * the leftmost module in the highest bit, 1 = dark, padding bits 0. */
+unsigned char *cc_qr_bitmap(const cc_qr *qr, apr_size_t *row_bytes, apr_pool_t *p);
 
 #endif

@@ -72,11 +72,12 @@ def test_confirmed_download_is_a_real_certificate_pdf(member1):
     text = pdf.text()
     for expected in ("张明远", "110000000001", "110000150001", "北京注册会计师协会", "非执业会员"):
         assert expected in text
-    # The photo is the one JPEG; the others are the two seals (PNG: colour
-    # and soft mask each), test_verify.py looks at them.
+    # The photo is the one JPEG; the others are the QR code (a stencil) and
+    # the two seals, one picture drawn twice (colours and soft mask each);
+    # test_verify.py looks at them.
     images = pdf.images()
     assert [image for image in images if image[2] == "jpeg"] == [(178, 220, "jpeg")]
-    assert len(images) == 5
+    assert len(images) == 6
 
 
 def test_the_photo_is_embedded_byte_for_byte(member1):

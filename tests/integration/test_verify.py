@@ -280,7 +280,8 @@ def test_the_pdf_says_who_it_is_for_and_carries_its_metadata(api, make_member):
     assert re.search(r"^Subject:\s+电子会员证 " + serial + "$", info, re.M)
     assert re.search(r"^CreationDate:\s+\S", info, re.M)
     images = run("pdfimages", "-list", pdf.path).stdout.splitlines()[2:]
-    assert [line.split()[2] for line in images] == ["image", "image", "smask", "image", "smask"]
+    assert [line.split()[2] for line in images] == [
+        "image", "stencil", "image", "smask", "image", "smask"]  # photo, QR code, two seals
 
 
 def test_checks_are_rate_limited_per_address(db):

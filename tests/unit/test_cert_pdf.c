@@ -207,6 +207,132 @@ static void pdfimages_shows_the_jpeg_as_is(void **state)
     assert_memory_equal(extracted, photo, photo_len);
 }
 
+/* One row of pdfimages -list: what it is, its size, and its object number. */
+typedef struct listed_image {
+    char type[16], enc[16];
+    int width, height, object;
+} listed_image;
+
+/* Reads up to max rows of pdfimages -list for path; returns how many. */
+static int list_images(const char *path, listed_image *rows, int max)
+{
+    char *out, *line;
+    int n = 0;
+
+    assert_int_equal(run(apr_pstrcat(pool, "pdfimages -list '", path, "'", NULL), &out), 0);
+    line = strstr(out, "-\n"); /* end of the dashed header rule */
+    assert_non_null(line);
+    for (line += 2; *line && n < max; line = strchr(line, '\n') + 1) {
+        assert_int_equal(sscanf(line, "%*d %*d %15s %d %d %*s %*d %*d %15s %*s %d", rows[n].type,
+                                &rows[n].width, &rows[n].height, rows[n].enc, &rows[n].object),
+                         5);
+        n++;
+    }
+    return n;
+}
+
+/* The seals as pdfimages lists them: one picture with a soft mask, the
+ * seals stacked in it, drawn once per seal. */
+static void expect_seal_draws(const listed_image *rows, int draws, int height)
+{
+    for (int i = 0; i < draws; i++) {
+        const listed_image *image = &rows[2 * i], *mask = &rows[2 * i + 1];
+
+        assert_string_equal(image->type, "image");
+        assert_string_equal(mask->type, "smask");
+        assert_int_equal(image->width, 180);
+        assert_int_equal(image->height, height);
+        assert_int_equal(mask->width, 180);
+        assert_int_equal(mask->height, height);
+        assert_int_equal(image->object, rows[0].object);
+        assert_int_equal(mask->object, rows[0].object);
+    }
+}
+
+/* How red the page is in a box (points from the top left, at 72 dpi):
+ * the mean of red minus green, 0 on grey paper and black text. */
+static double redness(const char *png, int x, int y, int w, int h)
+{
+    char *out;
+
+    assert_int_equal(run(apr_psprintf(pool,
+                                      "convert '%s' -crop %dx%d+%d+%d "
+                                      "-format '%%[fx:mean.r-mean.g]' info:",
+                                      png, w, h, x, y),
+                         &out),
+                     0);
+    return atof(out);
+}
+
+/* Renders page 1 at 72 dpi into name.png; returns its path. */
+static const char *page_png(const char *pdf, const char *name)
+{
+    char *out;
+
+    assert_int_equal(
+        run(apr_pstrcat(pool, "pdftoppm -r 72 -png -singlefile '", pdf, "' '", work_path(name), "'", NULL),
+            &out),
+        0);
+    return apr_pstrcat(pool, work_path(name), ".png", NULL);
+}
+
+/* With both seals: the photo is still the given JPEG byte for byte, each
+ * seal is stamped over its issuer's name (the page is red there, and was
+ * not without seals), and the seals are one picture drawn twice. */
+static void seals_are_stamped_beside_the_photo_as_is(void **state)
+{
+    cc_cert_data data = member("张三丰", "110000000001");
+    const char *err = NULL, *path, *plain, *sealed;
+    listed_image rows[8];
+    char *out;
+    unsigned char *extracted;
+    apr_size_t extracted_len;
+
+    data.co_issuer = "北京注册会计师协会";
+    plain = page_png(render_file(&data, "unsealed.pdf"), "unsealed");
+    data.issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err);
+    data.co_issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    path = render_file(&data, "sealed.pdf");
+    sealed = page_png(path, "sealed");
+    /* each seal is centred over its name: the co-issuer left of the issuer */
+    assert_true(redness(sealed, 436, 430, 80, 80) > redness(plain, 436, 430, 80, 80) + 0.03);
+    assert_true(redness(sealed, 625, 430, 80, 80) > redness(plain, 625, 430, 80, 80) + 0.03);
+
+    assert_int_equal(list_images(path, rows, 8), 5);
+    assert_string_equal(rows[0].enc, "jpeg");
+    assert_int_equal(rows[0].width, 178);
+    assert_int_equal(rows[0].height, 220);
+    expect_seal_draws(&rows[1], 2, 180 + 4 + 180);
+    assert_int_equal(
+        run(apr_pstrcat(pool, "pdfimages -j '", path, "' '", work_path("sealed"), "'", NULL), &out), 0);
+    extracted = read_file(work_path("sealed-000.jpg"), &extracted_len);
+    assert_int_equal(extracted_len, photo_len);
+    assert_memory_equal(extracted, photo, photo_len);
+
+    /* a narrower seal of many colours: padded, and its colours kept as RGB */
+    assert_int_equal(run(apr_pstrcat(pool,
+                                     "convert -size 120x150 gradient:red-blue -alpha set "
+                                     "-channel A -evaluate set 60% +channel PNG32:'",
+                                     work_path("gradient.png"), "'", NULL),
+                         &out),
+                     0);
+    data.co_issuer_seal = cc_cert_image_load(work_path("gradient.png"), pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    path = render_file(&data, "gradient.pdf");
+    assert_int_equal(list_images(path, rows, 8), 5);
+    expect_seal_draws(&rows[1], 2, 180 + 4 + 150);
+    assert_true(redness(page_png(path, "gradient"), 436, 430, 80, 80)
+                > redness(plain, 436, 430, 80, 80) + 0.03);
+
+    data.co_issuer_seal = data.issuer_seal; /* the same picture twice */
+    assert_int_equal(list_images(render_file(&data, "same-seal.pdf"), rows, 8), 5);
+    expect_seal_draws(&rows[1], 2, 180);
+    data.co_issuer_seal = NULL;
+    assert_int_equal(list_images(render_file(&data, "one-seal.pdf"), rows, 8), 3);
+    expect_seal_draws(&rows[1], 1, 180);
+}
+
 /* The whole document can be read a byte at a time, and the end stays the end. */
 static void reads_in_any_chunk_size(void **state)
 {
@@ -232,6 +358,7 @@ static void reads_in_any_chunk_size(void **state)
 /* ---- several threads share one font --------------------------------------- */
 
 typedef struct render_job {
+    const cc_cert_data *data;
     const unsigned char *expected;
     apr_size_t expected_len;
     int mismatches;
@@ -240,14 +367,13 @@ typedef struct render_job {
 static void *APR_THREAD_FUNC render_repeatedly(apr_thread_t *thread, void *arg)
 {
     render_job *job = arg;
-    cc_cert_data data = member("买买提·艾力", "110000000001");
     apr_pool_t *p;
     int i;
 
     apr_pool_create_unmanaged(&p);
     for (i = 0; i < RENDERS_PER_THREAD; i++) {
         const char *err = NULL;
-        cc_pdf *pdf = cc_pdf_render(&style, &data, font, p, &err);
+        cc_pdf *pdf = cc_pdf_render(&style, job->data, font, p, &err);
         unsigned char *buf = apr_palloc(p, job->expected_len + 1);
         apr_size_t n = job->expected_len + 1;
 
@@ -261,10 +387,24 @@ static void *APR_THREAD_FUNC render_repeatedly(apr_thread_t *thread, void *arg)
     return NULL;
 }
 
-/* Documents render the same, byte for byte, whatever runs next to them. */
-static void threads_render_identical_documents(void **state)
+/* The member with both demo seals, loaded afresh: seals not yet stacked. */
+static cc_cert_data sealed_member(void)
 {
     cc_cert_data data = member("买买提·艾力", "110000000001");
+    const char *err = NULL;
+
+    data.co_issuer = "北京注册会计师协会";
+    data.issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err);
+    data.co_issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    return data;
+}
+
+/* Documents render the same, byte for byte, whatever runs next to them,
+ * also while the threads race to stack the same fresh seals. */
+static void threads_render_identical_documents(void **state)
+{
+    cc_cert_data data = sealed_member(), fresh = sealed_member();
     const char *err = NULL;
     cc_pdf *pdf = cc_pdf_render(&style, &data, font, pool, &err);
     apr_thread_t *threads[THREADS];
@@ -276,6 +416,7 @@ static void threads_render_identical_documents(void **state)
     assert_non_null(pdf);
     expected = pdf_bytes(pdf, 65536);
     for (i = 0; i < THREADS; i++) {
+        jobs[i].data = &fresh;
         jobs[i].expected = expected;
         jobs[i].expected_len = cc_pdf_size(pdf);
         jobs[i].mismatches = 0;
@@ -410,6 +551,7 @@ int main(void)
         cmocka_unit_test(pdffonts_shows_embedded_subset),
         cmocka_unit_test(pdftotext_finds_name_and_number),
         cmocka_unit_test(pdfimages_shows_the_jpeg_as_is),
+        cmocka_unit_test(seals_are_stamped_beside_the_photo_as_is),
         cmocka_unit_test(reads_in_any_chunk_size),
         cmocka_unit_test(threads_render_identical_documents),
         cmocka_unit_test(missing_font_is_refused),
