@@ -106,6 +106,7 @@ def test_form_sign_in_reaches_the_certificate_with_no_second_login(portal, db, m
     me = browser.get(api + "/me")
     assert me.status_code == 200, me.text
     assert me.json()["member_no"] == number and me.json()["next_step"] == "upload_photo"
+    assert me.json()["signed_in_by"] == "portal"
     csrf = me.json()["csrf_token"]
     # A change without the CSRF token of the module's session is refused.
     files = {"photo": ("a.jpg", photo(MATCH), "image/jpeg")}
