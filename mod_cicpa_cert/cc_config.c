@@ -119,16 +119,17 @@ const command_rec cc_directives[] = {
         "SMS gateway for recovery codes (docs/sms.md): http(s) URL; file:///FOLDER: a demo's outbox"),
     CC_SECRET("CicpaCertSmsKey", sms_key, 1,
               "HMAC-SHA256 key of the SMS gateway, or file:PATH of a file holding it"),
-    /* Per directory: who the requester is (cc_config_dir.c). */
+    /* Per directory: who the requester is (cc_config_dir.c). Not in
+     * .htaccess: cc_config_identity.c checks every use at configtest. */
     AP_INIT_TAKE1("CicpaCertIdentity", cc_set_identity,
-                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, identity)), OR_AUTHCFG,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, identity)), ACCESS_CONF | RSRC_CONF,
                   "module (own login) or httpd (the member is the user httpd authenticated: needs AuthType"
                   " and Require in the same section)"),
     AP_INIT_TAKE1("CicpaCertIdentityUser", cc_set_identity_user,
-                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, member_from)), OR_AUTHCFG,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, member_from)), ACCESS_CONF | RSRC_CONF,
                   "Member number in httpd mode: user (the authenticated user), env:NAME or note:NAME"),
     AP_INIT_TAKE1("CicpaCertStaffIdentity", cc_set_identity,
-                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, staff_identity)), OR_AUTHCFG,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, staff_identity)), ACCESS_CONF | RSRC_CONF,
                   "module (staff login) or httpd (the staff account is the user httpd authenticated)"),
     { NULL }
 };

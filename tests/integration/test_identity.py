@@ -16,7 +16,7 @@ from test_photo import MATCH, MEMBER2_ID, photo
 
 MODULES = subprocess.run(["apxs", "-q", "LIBEXECDIR"], capture_output=True, text=True).stdout.strip()
 AUTH_MODULES = "".join(f"LoadModule {name}_module {MODULES}/mod_{name}.so\n" for name in (
-    "authn_core", "authn_dbd", "auth_basic", "auth_form", "authz_user", "request",
+    "authn_core", "authn_dbd", "auth_basic", "auth_form", "authz_user", "request", "env",
     "session", "session_cookie", "session_crypto"))
 MEMBER_PW = 'AuthDBDUserPWQuery "SELECT password_hash FROM members WHERE member_no = %s"'
 STAFF_PW = 'AuthDBDUserPWQuery "SELECT password_hash FROM staff WHERE login = %s"'
@@ -51,6 +51,18 @@ PORTAL_CONF = AUTH_MODULES + f"""
     Require valid-user
     CicpaCertIdentity httpd
     CicpaCertIdentityUser user
+</Location>
+<Location /claim/api>
+    SetHandler cicpa-cert-api
+    AuthType Basic
+    AuthName claims
+    AuthBasicProvider dbd
+    {STAFF_PW}
+    Require valid-user
+    # As an OpenID Connect module sets a claim's variable beside r->user.
+    SetEnv PORTAL_MEMBER_NO 110000000002
+    CicpaCertIdentity httpd
+    CicpaCertIdentityUser env:PORTAL_MEMBER_NO
 </Location>
 <Location /portal-staff-as-member/api>
     SetHandler cicpa-cert-api
@@ -174,6 +186,14 @@ def test_a_portal_user_who_is_no_member_is_403_with_the_phones(portal, db):
     body = r.json()
     assert body["error"]["code"] == "unknown_identity"
     assert any(i["phone"] for i in body["error"]["institutes"])
+
+
+def test_the_member_number_from_a_variable_the_auth_module_set(portal, db):
+    login = create_staff(db, "idportal-claims", "11")
+    me = requests.get(portal.url + "/claim/api/me", auth=(login, STAFF_PASSWORD))
+    assert me.status_code == 200 and me.json()["member_no"] == "110000000002"
+    # Not read without httpd's authentication of the request.
+    assert requests.get(portal.url + "/claim/api/me").status_code == 401
 
 
 def test_staff_from_httpd_auth(portal, db):
