@@ -126,10 +126,12 @@ const command_rec cc_directives[] = {
                   "module (own login) or httpd (the member is the user httpd authenticated: needs AuthType"
                   " and Require in the same section)"),
     AP_INIT_TAKE1("CicpaCertIdentityUser", cc_set_identity_user,
-                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, member_from)), ACCESS_CONF | RSRC_CONF,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, member_from)),
+                  ACCESS_CONF | RSRC_CONF,
                   "Member number in httpd mode: user (the authenticated user), env:NAME or note:NAME"),
     AP_INIT_TAKE1("CicpaCertStaffIdentity", cc_set_identity,
-                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, staff_identity)), ACCESS_CONF | RSRC_CONF,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, staff_identity)),
+                  ACCESS_CONF | RSRC_CONF,
                   "module (staff login) or httpd (the staff account is the user httpd authenticated)"),
     { NULL }
 };
