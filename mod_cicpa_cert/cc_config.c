@@ -119,15 +119,30 @@ const command_rec cc_directives[] = {
         "SMS gateway for recovery codes (docs/sms.md): http(s) URL; file:///FOLDER: a demo's outbox"),
     CC_SECRET("CicpaCertSmsKey", sms_key, 1,
               "HMAC-SHA256 key of the SMS gateway, or file:PATH of a file holding it"),
+    /* Per directory: who the requester is (cc_config_dir.c). Not in
+     * .htaccess: cc_config_identity.c checks every use at configtest. */
+    AP_INIT_TAKE1("CicpaCertIdentity", cc_set_identity,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, identity)), ACCESS_CONF | RSRC_CONF,
+                  "module (own login) or httpd (the member is the user httpd authenticated: needs AuthType"
+                  " and Require in the same section)"),
+    AP_INIT_TAKE1("CicpaCertIdentityUser", cc_set_identity_user,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, member_from)),
+                  ACCESS_CONF | RSRC_CONF,
+                  "Member number in httpd mode: user (the authenticated user), env:NAME or note:NAME"),
+    AP_INIT_TAKE1("CicpaCertStaffIdentity", cc_set_identity,
+                  SLOT(.per_dir = 1, .offset = APR_OFFSETOF(cc_dir_conf, staff_identity)),
+                  ACCESS_CONF | RSRC_CONF,
+                  "module (staff login) or httpd (the staff account is the user httpd authenticated)"),
     { NULL }
 };
 
 /* The slot of a directive table entry with one value (an int or a text);
- * NULL for the list-valued ones, which cc_server_conf_merge merges itself. */
+ * NULL for the list-valued ones, which cc_server_conf_merge merges itself,
+ * and the per-directory ones (cc_config_dir.c). */
 static const cc_slot *slot_at(const command_rec *cmd)
 {
     const cc_slot *slot = cmd->cmd_data;
-    return slot->is_list ? NULL : slot;
+    return slot->is_list || slot->per_dir ? NULL : slot;
 }
 
 static int *int_field(cc_server_conf *conf, const cc_slot *slot)

@@ -60,7 +60,34 @@ typedef struct cc_server_conf {
     const char *sms_key;            /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
 } cc_server_conf;
 
+/* Who the requester is, per directory (CicpaCertIdentity,
+ * CicpaCertStaffIdentity): the module's own login, or httpd's
+ * authentication of the request (r->user, set by an auth module of this
+ * server; never a request header). */
+typedef enum cc_identity_mode {
+    CC_IDENTITY_MODULE = 0, /* own login: password, captcha, lockout */
+    CC_IDENTITY_HTTPD = 1,  /* the user httpd authenticated */
+} cc_identity_mode;
+
+typedef struct cc_dir_conf {
+    int identity;            /* CicpaCertIdentity: cc_identity_mode, CC_UNSET */
+    int staff_identity;      /* CicpaCertStaffIdentity: cc_identity_mode, CC_UNSET */
+    const char *member_from; /* CicpaCertIdentityUser: "user", "env:NAME" or "note:NAME" */
+} cc_dir_conf;
+
 extern const command_rec cc_directives[];
+
+void *cc_dir_conf_create(apr_pool_t *p, char *dir);
+void *cc_dir_conf_merge(apr_pool_t *p, void *base, void *add);
+
+/* The per-directory settings of r, defaults applied. */
+cc_dir_conf cc_dir_conf_get(const request_rec *r);
+
+/* The name httpd authenticated r as, read by the rule from
+ * (CicpaCertIdentityUser): r->user itself, or the env variable or request
+ * note an auth module set beside it. NULL when r is not authenticated (no
+ * r->user, whatever the rule) or the rule's value is missing or empty. */
+const char *cc_identity_name(const request_rec *r, const char *from);
 
 void *cc_server_conf_create(apr_pool_t *p, server_rec *s);
 void *cc_server_conf_merge(apr_pool_t *p, void *base, void *add);
@@ -82,6 +109,11 @@ int cc_config_check_required(server_rec *s, const char *server_name, cc_server_c
  * start, so configtest refuses whatever a start would; logs each problem
  * naming the directive and the server, and returns !OK on any. */
 int cc_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* Part of cc_config_check (cc_config_identity.c): logs each section with
+ * CicpaCertIdentity or CicpaCertStaffIdentity httpd but no AuthType and
+ * Require of its own or of a section enclosing it; OK when there is none. */
+int cc_config_check_identity(apr_pool_t *ptemp, server_rec *s);
 
 /* Warns about risky settings of the mounting servers (test_config, for
  * configtest's output, and post_config, for the error log). */

@@ -169,7 +169,7 @@ static int check_server(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, apr
 int cc_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     apr_hash_t *registered = apr_hash_make(ptemp);
-    int status = OK;
+    int status = cc_config_check_identity(ptemp, s);
     mounts = cc_mounts_read(pconf);
     for (server_rec *sp = s; sp; sp = sp->next) {
         cc_config_apply_defaults(cc_server_conf_get(sp));

@@ -207,3 +207,34 @@ const char *cc_set_seal(cmd_parms *cmd, void *dc, const char *code, const char *
     apr_hash_set(seals, code, 2, full);
     return NULL;
 }
+
+/* The per-directory field of the slot, in the section's record dc. */
+static void *dir_field_of(cmd_parms *cmd, void *dc)
+{
+    return (char *)dc + slot_of(cmd)->offset;
+}
+
+const char *cc_set_identity(cmd_parms *cmd, void *dc, const char *arg)
+{
+    /* The values of cc_identity_mode (cc_config.h). */
+    static const char *const modes[] = { "module", "httpd" };
+    for (int i = 0; i < 2; i++) {
+        if (strcasecmp(arg, modes[i]) == 0) {
+            *(int *)dir_field_of(cmd, dc) = i;
+            return NULL;
+        }
+    }
+    return refuse(cmd, "module or httpd", arg);
+}
+
+const char *cc_set_identity_user(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *name = strchr(arg, ':');
+    int named =
+        name != NULL && name[1] != '\0' && (strncmp(arg, "env:", 4) == 0 || strncmp(arg, "note:", 5) == 0);
+    if (strcmp(arg, "user") != 0 && !named) {
+        return refuse(cmd, "user, env:NAME or note:NAME", arg);
+    }
+    *(const char **)dir_field_of(cmd, dc) = arg;
+    return NULL;
+}

@@ -12,6 +12,7 @@ typedef struct cc_slot {
     apr_size_t offset;        /* of the field in cc_server_conf */
     int is_int;               /* the field is an int (else a const char *) */
     int is_list;              /* an array or hash, merged by cc_config.c itself */
+    int per_dir;              /* a field of cc_dir_conf (cc_config_dir.c), not cc_server_conf */
     int min, max;             /* numbers: accepted range; texts: least length (min) */
     int default_int;          /* ints: the value when no directive set it */
     const char *default_text; /* texts: the value when no directive set it (NULL: none) */
@@ -30,6 +31,8 @@ const char *cc_set_base_url(cmd_parms *cmd, void *dc, const char *arg);     /* h
 const char *cc_set_secret(cmd_parms *cmd, void *dc, const char *arg);       /* text or file:PATH, min chars */
 const char *cc_set_address(cmd_parms *cmd, void *dc, const char *arg);      /* plain e-mail address */
 const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg);      /* CicpaCertQrOldKey (a list) */
+const char *cc_set_identity(cmd_parms *cmd, void *dc, const char *arg);     /* module|httpd, per dir */
+const char *cc_set_identity_user(cmd_parms *cmd, void *dc, const char *arg); /* user|env:NAME|note:NAME */
 const char *cc_set_seal(cmd_parms *cmd, void *dc, const char *code, const char *path); /* CicpaCertSeal */
 
 #endif

@@ -130,6 +130,11 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_FILTER_TOO_LONG] = { HTTP_BAD_REQUEST, "bad_filter", "筛选条件过长：每项不超过64个字符" },
     [CC_REASON_REQUIRED] = { HTTP_UNPROCESSABLE_ENTITY, "reason_required", "请填写原因" },
     [CC_NOT_AWAITING_REVIEW] = { HTTP_CONFLICT, "not_awaiting_review", "该会员没有待审核的照片" },
+
+    [CC_UNKNOWN_IDENTITY] = { HTTP_FORBIDDEN, "unknown_identity",
+                              "您的门户账号未对应到会员信息，请联系所属注协核实（各注协咨询电话附后）" },
+    [CC_SIGNED_IN_BY_PORTAL] = { HTTP_CONFLICT, "signed_in_by_portal",
+                                 "您已通过门户登录，无需再次登录；密码请在门户中管理" },
 };
 
 static const reply *reply_of(cc_result result)

@@ -44,11 +44,10 @@ static void cc_register_hooks(apr_pool_t *p)
 }
 
 AP_DECLARE_MODULE(cicpa_cert) = {
-    STANDARD20_MODULE_STUFF,
-    NULL,                  /* per-directory config: none */
-    NULL,                  /* merge per-directory */
-    cc_server_conf_create, /* per-server config */
-    cc_server_conf_merge,  /* merge per-server */
-    cc_directives,         /* directives */
-    cc_register_hooks      /* hooks */
+    STANDARD20_MODULE_STUFF, cc_dir_conf_create, /* per-directory config: who the requester is */
+    cc_dir_conf_merge,                           /* merge per-directory */
+    cc_server_conf_create,                       /* per-server config */
+    cc_server_conf_merge,                        /* merge per-server */
+    cc_directives,                               /* directives */
+    cc_register_hooks                            /* hooks */
 };

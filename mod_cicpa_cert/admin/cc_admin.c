@@ -5,6 +5,7 @@
 #include "cc_api_view.h"
 #include "cc_fields.h"
 #include "cc_http.h"
+#include "cc_identity.h"
 #include "cc_photo.h"
 #include "cc_reply.h"
 #include "cc_text.h"
@@ -169,14 +170,38 @@ int cc_admin_send_member(cc_admin_ctx *ctx)
     return cc_send_json(ctx->r, HTTP_OK, doc);
 }
 
+/* The staff account whom httpd authenticated (CicpaCertStaffIdentity
+ * httpd): its login is the user name. */
+static cc_result httpd_staff(cc_admin_ctx *ctx)
+{
+    const char *login = cc_identity_name(ctx->r, "user");
+    if (login == NULL) {
+        return CC_UNAUTHENTICATED;
+    }
+    cc_result result = cc_identity_staff(ctx->r, ctx->dbd, login, &ctx->staff);
+    if (result == CC_UNKNOWN_IDENTITY) {
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, ctx->r,
+            CCLOGNO(00046) CCLOGNO(
+                00049) "CicpaCertStaffIdentity httpd: the authenticated user %s has no enabled staff account",
+            login);
+    }
+    return result;
+}
+
 static int run_route(cc_admin_ctx *ctx, const admin_route *route)
 {
+    int by_httpd = cc_dir_conf_get(ctx->r).staff_identity == CC_IDENTITY_HTTPD;
+    if (by_httpd && route->fn == cc_admin_login) {
+        return cc_reply(ctx->r, CC_SIGNED_IN_BY_PORTAL);
+    }
     ctx->dbd = cc_db_acquire(ctx->r);
     if (ctx->dbd == NULL) {
         return cc_reply(ctx->r, CC_DB_UNAVAILABLE);
     }
     if (route->needs_session) {
-        cc_result result = cc_staff_session_find(ctx->r, ctx->dbd, NULL, &ctx->staff);
+        cc_result result =
+            by_httpd ? httpd_staff(ctx) : cc_staff_session_find(ctx->r, ctx->dbd, NULL, &ctx->staff);
         if (result != CC_DONE) {
             return cc_reply(ctx->r, result);
         }

@@ -12,7 +12,11 @@ int cc_api_me(cc_api_ctx *ctx)
     if (result != CC_DONE) {
         return cc_reply(ctx->r, result);
     }
-    return cc_send_json(ctx->r, HTTP_OK, cc_view_member(ctx->r, ctx->dbd, m, ctx->session->csrf_token));
+    json_t *doc = cc_view_member(ctx->r, ctx->dbd, m, ctx->session->csrf_token);
+    /* The pages skip the login and hide their sign-out behind the portal's. */
+    int by_portal = cc_dir_conf_get(ctx->r).identity == CC_IDENTITY_HTTPD;
+    json_object_set_new(doc, "signed_in_by", json_string(by_portal ? "portal" : "module"));
+    return cc_send_json(ctx->r, HTTP_OK, doc);
 }
 
 int cc_api_me_photo(cc_api_ctx *ctx)

@@ -87,6 +87,9 @@ typedef enum cc_result {
     CC_FILTER_TOO_LONG,
     CC_REASON_REQUIRED,
     CC_NOT_AWAITING_REVIEW,
+    /* identity from httpd's authentication (CicpaCertIdentity httpd) */
+    CC_UNKNOWN_IDENTITY,    /* the authenticated user is no member (no staff account) */
+    CC_SIGNED_IN_BY_PORTAL, /* the module's own login and recovery are off here */
     CC_RESULT_COUNT
 } cc_result;
 

@@ -89,10 +89,9 @@ static const char *request_token(request_rec *r, int *via_cookie)
     return token;
 }
 
-cc_result cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
+cc_result cc_session_of_token(request_rec *r, ap_dbd_t *dbd, const char *token, int via_cookie,
+                              cc_session **out)
 {
-    int via_cookie = 0;
-    const char *token = request_token(r, &via_cookie);
     if (token == NULL || *token == '\0' || strlen(token) > 128) {
         return CC_UNAUTHENTICATED;
     }
@@ -109,9 +108,19 @@ cc_result cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
     s->token_hash = hash;
     s->csrf_token = cc_session_csrf_for(token, r->pool);
     s->via_cookie = via_cookie;
-    r->user = apr_pstrdup(r->pool, s->member_no);
     *out = s;
     return CC_DONE;
+}
+
+cc_result cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
+{
+    int via_cookie = 0;
+    const char *token = request_token(r, &via_cookie);
+    cc_result result = cc_session_of_token(r, dbd, token, via_cookie, out);
+    if (result == CC_DONE) {
+        r->user = apr_pstrdup(r->pool, (*out)->member_no);
+    }
+    return result;
 }
 
 cc_result cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session)

@@ -26,6 +26,11 @@ cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
  * a database error. */
 cc_result cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out);
 
+/* The live session of token (via_cookie: it came in the cookie): CC_DONE
+ * with *out, CC_UNAUTHENTICATED (none, or it expired) or CC_INTERNAL. */
+cc_result cc_session_of_token(request_rec *r, ap_dbd_t *dbd, const char *token, int via_cookie,
+                              cc_session **out);
+
 /* Deletes the session row and clears the cookie: CC_DONE or CC_INTERNAL. */
 cc_result cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session);
 

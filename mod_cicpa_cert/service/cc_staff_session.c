@@ -12,6 +12,7 @@ const cc_statement cc_staff_session_statements[] = {
        * account was being disabled. */
       "SELECT s.login, st.institute FROM staff_sessions s JOIN staff st ON st.login = s.login"
       " WHERE s.token_hash = %s AND s.expires_at > CAST(%s AS BIGINT) AND st.disabled = 0" },
+    { "cc_staff_session_account", "SELECT institute FROM staff WHERE login = %s AND disabled = 0" },
     { "cc_staff_session_delete", "DELETE FROM staff_sessions WHERE token_hash = %s" },
     { "cc_staff_session_purge_expired", "DELETE FROM staff_sessions WHERE expires_at <= CAST(%s AS BIGINT)" },
     { NULL, NULL }
@@ -73,6 +74,15 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
     r->user = apr_pstrdup(r->pool, staff->actor);
     *out = staff;
     return CC_DONE;
+}
+
+cc_result cc_staff_session_account(request_rec *r, ap_dbd_t *dbd, const char *login)
+{
+    apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_staff_session_account", login);
+    if (rows == NULL) {
+        return CC_INTERNAL;
+    }
+    return rows->nelts ? CC_DONE : CC_UNKNOWN_IDENTITY;
 }
 
 cc_result cc_staff_session_end(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)

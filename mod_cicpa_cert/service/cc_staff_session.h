@@ -31,6 +31,10 @@ cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *logi
  * *out, CC_UNAUTHENTICATED or CC_INTERNAL. */
 cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token, cc_staff **out);
 
+/* Whether login is an enabled staff account: CC_DONE, CC_UNKNOWN_IDENTITY
+ * or CC_INTERNAL. */
+cc_result cc_staff_session_account(request_rec *r, ap_dbd_t *dbd, const char *login);
+
 /* Ends staff's session and clears its cookie: CC_DONE or CC_INTERNAL. */
 cc_result cc_staff_session_end(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff);
 

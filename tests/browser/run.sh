@@ -10,4 +10,4 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../node-suite.sh"
 cd "$here" || exit 1
-run_node_suite "${CICPA_BROWSER_OUT:-$CC_ROOT/tests/out/browser}" desktop.test.mjs mobile.test.mjs staff.test.mjs
+run_node_suite "${CICPA_BROWSER_OUT:-$CC_ROOT/tests/out/browser}" desktop.test.mjs mobile.test.mjs staff.test.mjs portal.test.mjs

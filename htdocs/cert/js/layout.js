@@ -27,10 +27,13 @@ async function logout() {
   }
 }
 
+// Signed in by the portal: its own sign-out ends the session, not ours.
 function sessionArea(member) {
   return el('div', { class: 'session' },
     el('span', { class: 'session__member' }, `${member.user_type_label} ${member.member_no}`),
-    el('button', { type: 'button', class: 'btn', on: { click: logout } }, '退出登录'));
+    member.signed_in_by === 'portal'
+      ? null
+      : el('button', { type: 'button', class: 'btn', on: { click: logout } }, '退出登录'));
 }
 
 function frame(main, sessionNode, nav) {
