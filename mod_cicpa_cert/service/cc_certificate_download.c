@@ -2,6 +2,7 @@
 
 #include "cc_audit.h"
 #include "cc_certificate_download.h"
+#include "cc_certificate_store.h"
 #include "cc_config.h"
 #include "cc_crypto.h"
 #include "cc_pdf_sign.h"
@@ -133,6 +134,22 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
     return pdf;
 }
 
+/* The certificate's PDF: the one stored, or rendered, signed and stored now
+ * (when two nodes render at once the first to store wins, and both serve
+ * its bytes). */
+static cc_result stored_pdf(request_rec *r, ap_dbd_t *dbd, cc_download *d)
+{
+    cc_result result = cc_certificate_store_find(r, dbd, d->certificate->id, &d->pdf);
+    if (result != CC_NOT_FOUND) {
+        return result;
+    }
+    cc_pdf *pdf = identify(r, d->member, d->certificate, &d->data) ? render_signed(r, &d->data) : NULL;
+    if (pdf == NULL) {
+        return CC_INTERNAL;
+    }
+    return cc_certificate_store_put(r, dbd, d->certificate->id, cc_pdf_bytes(pdf), cc_pdf_size(pdf), &d->pdf);
+}
+
 static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
 {
     const cc_member *m = d->member;
@@ -155,9 +172,9 @@ static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
     if (result != CC_DONE) {
         return result;
     }
-    d->pdf = identify(r, m, d->certificate, &d->data) ? render_signed(r, &d->data) : NULL;
-    if (d->pdf == NULL) {
-        return CC_INTERNAL;
+    result = stored_pdf(r, dbd, d);
+    if (result != CC_DONE) {
+        return result;
     }
     return cc_audit_member(r, dbd, m->member_no, "certificate_download", d->data.cert_no);
 }
