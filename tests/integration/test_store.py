@@ -223,3 +223,19 @@ def _swallow(api):
         download(api, timeout=30)
     except Exception:  # the connection dies with the killed child
         pass
+
+
+def test_make_members_makes_members_who_can_download_at_once(httpd, db):
+    photo = os.path.join(os.path.dirname(__file__), "..", "..", "sql", "demo", "photos", "110000000001.jpg")
+    code, out, err = cicpa_admin(db, "make-members", "2", photo, "--institute", "31")
+    assert code == 0, err
+    first, last = out.split("(")[1].split(")")[0].split(" to ")
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    for number in (first, last):
+        id_number = db.query("SELECT value FROM member_fields WHERE member_no = ? AND field_key = 'id_number'",
+                             number)[0][0]
+        check = "10X98765432"[sum(int(a) * b for a, b in zip(id_number[:17], weights)) % 11]
+        assert id_number[:2] == "31" and id_number[17] == check
+        r = download(member_at(httpd, number))
+        assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+    assert cicpa_admin(db, "make-members", "0", photo)[0] != 0
