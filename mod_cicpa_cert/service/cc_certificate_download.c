@@ -131,9 +131,6 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
     return pdf;
 }
 
-/* The certificate's PDF: the one stored, or rendered, signed and stored now
- * (when two nodes render at once the first to store wins, and both serve
- * its bytes). */
 /* The certificate's PDF: the one stored, or rendered (with the photo its
  * register entry names), signed and stored now; when two nodes render at
  * once the first to store wins, and both serve its bytes. */
