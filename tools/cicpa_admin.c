@@ -39,7 +39,10 @@ static int usage(void)
           "                            member_no and user_type, optional password_hash), photos from\n"
           "                            PHOTO_DIR/<member_no>.jpg; all or nothing, bad lines on stderr\n"
           "  export-audit [--since YYYY-MM-DD]\n"
-          "                            the audit trail as CSV on stdout (UTC times)\n",
+          "                            the audit trail as CSV on stdout (UTC times)\n"
+          "  make-members N PHOTO [--institute CODE]\n"
+          "                            N synthetic members for benchmarks (CODE, default 11): valid ID\n"
+          "                            numbers, PHOTO on file, complete profiles, password Demo@2026\n",
           stderr);
     return 2;
 }
@@ -93,6 +96,12 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 3 && strcmp(argv[0], "export-audit") == 0 && strcmp(argv[1], "--since") == 0) {
         return cmd_export_audit(db, argv[2]);
+    }
+    if (argc == 3 && strcmp(argv[0], "make-members") == 0) {
+        return cmd_make_members(db, argv[1], argv[2], NULL);
+    }
+    if (argc == 5 && strcmp(argv[0], "make-members") == 0 && strcmp(argv[3], "--institute") == 0) {
+        return cmd_make_members(db, argv[1], argv[2], argv[4]);
     }
     return usage();
 }

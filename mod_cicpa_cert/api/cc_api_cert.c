@@ -1,6 +1,6 @@
 /* POST /me/certificate (confirm=1) and GET /me/certificate?confirm=1: the
- * certificate PDF (cc_certificate_download.h), streamed into the response
- * with an exact Content-Length. */
+ * certificate PDF as stored (cc_certificate_download.h), with its
+ * Content-Length and its SHA-256 as ETag (If-None-Match, Range). */
 #include <string.h>
 
 #include "cc_api.h"
@@ -9,9 +9,6 @@
 #include "cc_http.h"
 #include "cc_reply.h"
 #include "cc_text.h"
-
-/* Bytes copied from the document per bucket. */
-#define PDF_CHUNK 16384
 
 /* The body's parameters for a POST that has a body, else the query's. */
 static cc_result request_params(cc_api_ctx *ctx, apr_table_t **params)
@@ -50,43 +47,41 @@ static int send_refusal(cc_api_ctx *ctx, cc_result result, const cc_download *d)
     }
 }
 
-static apr_status_t stream_pdf(request_rec *r, cc_pdf *pdf)
+/* The stored bytes in one brigade ending in EOS: httpd's byterange filter
+ * answers a Range request from it (the length is known). */
+static apr_status_t send_bytes(request_rec *r, const cc_stored_pdf *pdf)
 {
-    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    unsigned char *chunk = apr_palloc(r->pool, PDF_CHUNK);
-    for (;;) {
-        apr_size_t n = PDF_CHUNK;
-        apr_status_t rv = cc_pdf_read(pdf, chunk, &n);
-        if (rv != APR_SUCCESS) {
-            return rv;
-        }
-        if (n == 0) {
-            break;
-        }
-        apr_brigade_write(bb, NULL, NULL, (const char *)chunk, n);
-    }
-    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    apr_bucket_alloc_t *ba = r->connection->bucket_alloc;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, ba);
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create((const char *)pdf->bytes, pdf->len, r->pool, ba));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(ba));
     return ap_pass_brigade(r->output_filters, bb);
 }
 
-static void set_download_headers(request_rec *r, const cc_cert_data *d, cc_pdf *pdf)
+static void set_download_headers(request_rec *r, const cc_cert_data *d, const cc_stored_pdf *pdf)
 {
     const char *name = apr_pstrcat(r->pool, "会员证-", d->name, "-", d->member_no, ".pdf", NULL);
     const char *fallback = apr_pstrcat(r->pool, "certificate-", d->member_no, ".pdf", NULL);
     ap_set_content_type(r, "application/pdf");
-    ap_set_content_length(r, cc_pdf_size(pdf));
+    ap_set_content_length(r, pdf->len);
+    /* Strong: the same certificate is the same bytes, so a broken download
+     * resumes (Range, If-Range) and a repeat can answer 304. */
+    apr_table_setn(r->headers_out, "ETag", apr_pstrcat(r->pool, "\"", pdf->sha256, "\"", NULL));
     apr_table_setn(r->headers_out, "Content-Disposition", cc_content_disposition(name, fallback, r->pool));
-    apr_table_setn(r->headers_out, "Cache-Control", "private, no-store");
+    /* Kept by the member's own client only, and checked again each time
+     * (the certificate may have been superseded, suspended or revoked). */
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
 }
 
 static int send_pdf(cc_api_ctx *ctx, cc_download *d)
 {
-    set_download_headers(ctx->r, &d->data, d->pdf);
-    if (ctx->r->header_only) {
-        return OK;
+    set_download_headers(ctx->r, &d->data, &d->pdf);
+    int status = ap_meets_conditions(ctx->r);
+    if (status != OK) {
+        return status; /* 304 for If-None-Match with the ETag */
     }
-    apr_status_t rv = stream_pdf(ctx->r, d->pdf);
+    apr_status_t rv = send_bytes(ctx->r, &d->pdf);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, ctx->r, CCLOGNO(00001) "certificate not fully sent");
     }

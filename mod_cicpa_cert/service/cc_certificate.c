@@ -23,6 +23,7 @@ const cc_statement cc_certificate_statements[] = {
       " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
     { "cc_cert_seq", "SELECT seq FROM certificates WHERE id = %s" },
     { "cc_cert_set_serial", "UPDATE certificates SET serial = %s WHERE id = %s" },
+    { "cc_cert_photo_sha", "SELECT sha256 FROM member_photos WHERE member_no = %s" },
     { "cc_cert_photo", "SELECT jpeg_b64 FROM member_photos WHERE member_no = %s AND sha256 = %s" },
     { NULL, NULL }
 };
@@ -235,4 +236,18 @@ cc_result cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certifica
     cc_result result =
         CC_DB_SELECT_JPEG(r, dbd, "cc_cert_photo", jpeg, len, cert->member_no, cert->photo_sha256);
     return result == CC_NOT_FOUND ? CC_CERTIFICATE_UNKNOWN : result;
+}
+
+cc_result cc_certificate_photo_sha256(request_rec *r, ap_dbd_t *dbd, const char *member_no,
+                                      const char **sha256)
+{
+    apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_cert_photo_sha", member_no);
+    if (rows == NULL) {
+        return CC_DB_UNAVAILABLE;
+    }
+    if (rows->nelts == 0) {
+        return CC_NOT_FOUND;
+    }
+    *sha256 = APR_ARRAY_IDX(rows, 0, const char **)[0];
+    return CC_DONE;
 }

@@ -71,4 +71,9 @@ cc_result cc_certificate_find(request_rec *r, ap_dbd_t *dbd, const char *id, cc_
 cc_result cc_certificate_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert,
                                unsigned char **jpeg, apr_size_t *len);
 
+/* The SHA-256 (hex) of member_no's photo on file, what the fingerprint
+ * covers: CC_DONE, CC_NOT_FOUND or CC_DB_UNAVAILABLE. */
+cc_result cc_certificate_photo_sha256(request_rec *r, ap_dbd_t *dbd, const char *member_no,
+                                      const char **sha256);
+
 #endif

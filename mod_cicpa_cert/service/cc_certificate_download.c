@@ -2,10 +2,10 @@
 
 #include "cc_audit.h"
 #include "cc_certificate_download.h"
+#include "cc_certificate_store.h"
 #include "cc_config.h"
 #include "cc_crypto.h"
 #include "cc_pdf_sign.h"
-#include "cc_photo.h"
 #include "cc_scope.h"
 #include "cc_text.h"
 
@@ -71,7 +71,7 @@ static cc_result gate(request_rec *r, cc_download *d)
     return d->fields->nelts > 0 ? CC_UNPRINTABLE_CHARACTERS : CC_DONE;
 }
 
-static cc_cert_data cert_data_of(const cc_member *m, const unsigned char *jpeg, apr_size_t len)
+static cc_cert_data cert_data_of(const cc_member *m)
 {
     cc_cert_data d = { 0 };
     d.name = cc_member_value(m, "name");
@@ -82,8 +82,6 @@ static cc_cert_data cert_data_of(const cc_member *m, const unsigned char *jpeg, 
     d.cert_no = cc_member_value(m, "cert_no");
     d.admission_date = cc_member_value(m, "admission_date");
     d.institute = m->institute ? m->institute->name : "";
-    d.photo = jpeg;
-    d.photo_len = len;
     return d;
 }
 
@@ -133,31 +131,53 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
     return pdf;
 }
 
-static cc_result render(request_rec *r, ap_dbd_t *dbd, cc_download *d)
+/* The certificate's PDF: the one stored, or rendered (with the photo its
+ * register entry names), signed and stored now; when two nodes render at
+ * once the first to store wins, and both serve its bytes. */
+static cc_result stored_pdf(request_rec *r, ap_dbd_t *dbd, cc_download *d)
 {
-    const cc_member *m = d->member;
     unsigned char *jpeg;
-    apr_size_t len;
-    cc_result result = cc_photo_load(r, dbd, m->member_no, &jpeg, &len);
-    if (result != CC_DONE) {
+    cc_result result = cc_certificate_store_find(r, dbd, d->certificate->id, &d->pdf);
+    if (result != CC_NOT_FOUND) {
         return result;
     }
-    d->data = cert_data_of(m, jpeg, len);
+    result = cc_certificate_photo(r, dbd, d->certificate, &jpeg, &d->data.photo_len);
+    if (result != CC_DONE) {
+        return result == CC_CERTIFICATE_UNKNOWN ? CC_PHOTO_UNAVAILABLE : result;
+    }
+    d->data.photo = jpeg;
+    cc_pdf *pdf = identify(r, d->member, d->certificate, &d->data) ? render_signed(r, &d->data) : NULL;
+    if (pdf == NULL) {
+        return CC_INTERNAL;
+    }
+    return cc_certificate_store_put(r, dbd, d->certificate->id, cc_pdf_bytes(pdf), cc_pdf_size(pdf), &d->pdf);
+}
+
+/* The register entry for what the member's data prints now (the photo by
+ * its SHA-256: its bytes are read only to render), then its PDF. */
+static cc_result deliver(request_rec *r, ap_dbd_t *dbd, cc_download *d)
+{
+    const cc_member *m = d->member;
+    const char *photo_sha256;
+    if (cc_certificate_photo_sha256(r, dbd, m->member_no, &photo_sha256) != CC_DONE) {
+        return CC_PHOTO_UNAVAILABLE;
+    }
+    d->data = cert_data_of(m);
     const cc_cert_request req = {
         &d->data,
-        cc_sha256_hex(jpeg, len, r->pool),
+        photo_sha256,
         m->institute ? m->institute->code : "",
         cc_server_conf_get(r->server)->cert.validity_days,
         m->registration_until,
     };
     /* A suspended or revoked certificate blocks a new one, whatever changed. */
-    result = cc_certificate_issue(r, dbd, &req, &d->certificate);
+    cc_result result = cc_certificate_issue(r, dbd, &req, &d->certificate);
     if (result != CC_DONE) {
         return result;
     }
-    d->pdf = identify(r, m, d->certificate, &d->data) ? render_signed(r, &d->data) : NULL;
-    if (d->pdf == NULL) {
-        return CC_INTERNAL;
+    result = stored_pdf(r, dbd, d);
+    if (result != CC_DONE) {
+        return result;
     }
     return cc_audit_member(r, dbd, m->member_no, "certificate_download", d->data.cert_no);
 }
@@ -169,5 +189,5 @@ cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *mem
     if (result == CC_DONE) {
         result = gate(r, out);
     }
-    return result == CC_DONE ? render(r, dbd, out) : result;
+    return result == CC_DONE ? deliver(r, dbd, out) : result;
 }

@@ -1,11 +1,13 @@
 /* A member's download of their certificate: what blocks it (the first
  * step still to take), the register entry (cc_certificate.h), its identity
- * printed with a signed QR code, and the PDF rendered and signed in memory. */
+ * printed with a signed QR code, and its PDF: the stored one, or rendered,
+ * signed and stored by the first download (cc_certificate_store.h). */
 #ifndef CC_CERTIFICATE_DOWNLOAD_H
 #define CC_CERTIFICATE_DOWNLOAD_H
 
 #include "cc_pdf.h"
 #include "cc_certificate.h"
+#include "cc_certificate_store.h"
 #include "cc_db.h"
 #include "cc_member.h"
 #include "cc_result.h"
@@ -17,7 +19,7 @@ typedef struct cc_download {
     apr_array_header_t *fields;  /* the fields it names (const cc_field *): missing or unprintable */
     cc_certificate *certificate; /* the register's entry; CC_CERTIFICATE_REVOKED: with the reason */
     cc_cert_data data;           /* CC_DONE: what is printed */
-    cc_pdf *pdf;                 /* CC_DONE: the signed PDF */
+    cc_stored_pdf pdf;           /* CC_DONE: the signed PDF, as stored */
 } cc_download;
 
 /* The signed certificate PDF of member_no, issued (and audited) in the

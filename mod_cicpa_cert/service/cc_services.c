@@ -1,6 +1,7 @@
 #include "cc_audit.h"
 #include "cc_captcha_store.h"
 #include "cc_certificate.h"
+#include "cc_certificate_store.h"
 #include "cc_institute.h"
 #include "cc_login.h"
 #include "cc_member.h"
@@ -13,10 +14,18 @@
 #include "cc_staff_session.h"
 #include "cc_throttle.h"
 
-const cc_statement *const cc_service_statements[] = { cc_session_statements,   cc_staff_session_statements,
-                                                      cc_member_statements,    cc_institute_statements,
-                                                      cc_audit_statements,     cc_throttle_statements,
-                                                      cc_captcha_statements,   cc_login_statements,
-                                                      cc_recovery_statements,  cc_photo_statements,
-                                                      cc_profile_statements,   cc_certificate_statements,
-                                                      cc_reference_statements, NULL };
+const cc_statement *const cc_service_statements[] = { cc_session_statements,
+                                                      cc_staff_session_statements,
+                                                      cc_member_statements,
+                                                      cc_institute_statements,
+                                                      cc_audit_statements,
+                                                      cc_throttle_statements,
+                                                      cc_captcha_statements,
+                                                      cc_login_statements,
+                                                      cc_recovery_statements,
+                                                      cc_photo_statements,
+                                                      cc_profile_statements,
+                                                      cc_certificate_statements,
+                                                      cc_certificate_store_statements,
+                                                      cc_reference_statements,
+                                                      NULL };
