@@ -25,7 +25,7 @@ cc_result cc_certificate_store_find(request_rec *r, ap_dbd_t *dbd, const char *c
     unsigned char *bytes = apr_palloc(r->pool, apr_base64_decode_len(row[0]));
     int n = apr_base64_decode_binary(bytes, row[0]);
     if (n <= 0 || (apr_int64_t)n != apr_atoi64(row[2])) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00046) "stored PDF of certificate %s is damaged",
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00049) "stored PDF of certificate %s is damaged",
                       cert_id);
         return CC_DB_UNAVAILABLE;
     }
