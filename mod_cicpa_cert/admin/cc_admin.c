@@ -180,11 +180,10 @@ static cc_result httpd_staff(cc_admin_ctx *ctx)
     }
     cc_result result = cc_identity_staff(ctx->r, ctx->dbd, login, &ctx->staff);
     if (result == CC_UNKNOWN_IDENTITY) {
-        ap_log_rerror(
-            APLOG_MARK, APLOG_INFO, 0, ctx->r,
-            CCLOGNO(00046) CCLOGNO(
-                00049) "CicpaCertStaffIdentity httpd: the authenticated user %s has no enabled staff account",
-            login);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r,
+                      CCLOGNO(00046) "CicpaCertStaffIdentity httpd: the authenticated user %s has no"
+                                     " enabled staff account",
+                      login);
     }
     return result;
 }
