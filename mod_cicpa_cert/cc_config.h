@@ -39,6 +39,7 @@ typedef struct cc_server_conf {
     apr_time_t session_lifetime;    /* the same in microseconds (derived) */
     const char *cookie_name;        /* CicpaCertCookieName */
     int cookie_secure;              /* CicpaCertCookieSecure: add Secure to the cookie */
+    apr_array_header_t *allowed_origins; /* CicpaCertAllowedOrigin: other sites' origins (const char *) */
     int max_body;                   /* CicpaCertMaxBody: largest JSON/form body */
     cc_photo_conf photo;            /* photo upload and comparison */
     cc_proof_conf cert;             /* QR code, seals, signatures, verification (cc_config_proof.h) */

@@ -20,6 +20,7 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_NOT_FOUND] = { HTTP_NOT_FOUND, "not_found", "未找到" },
     [CC_DB_UNAVAILABLE] = { HTTP_SERVICE_UNAVAILABLE, "database_unavailable", "系统繁忙，请稍后再试" },
     [CC_INTERNAL] = { HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试" },
+    [CC_CROSS_SITE] = { HTTP_FORBIDDEN, "cross_site", "不接受来自其他网站的请求，请在本站页面操作" },
     [CC_CSRF] = { HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试" },
     [CC_NO_ROUTE] = { HTTP_NOT_FOUND, "not_found", "接口不存在" },
     [CC_METHOD_NOT_ALLOWED] = { HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法" },

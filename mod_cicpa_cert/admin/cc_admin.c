@@ -171,6 +171,11 @@ int cc_admin_send_member(cc_admin_ctx *ctx)
 
 static int run_route(cc_admin_ctx *ctx, const admin_route *route)
 {
+    /* Staff sessions are cookies only: every change is checked (login CSRF
+     * included). */
+    if (ctx->r->method_number != M_GET && cc_http_cross_site(ctx->r, ctx->conf->allowed_origins)) {
+        return cc_reply(ctx->r, CC_CROSS_SITE);
+    }
     ctx->dbd = cc_db_acquire(ctx->r);
     if (ctx->dbd == NULL) {
         return cc_reply(ctx->r, CC_DB_UNAVAILABLE);

@@ -55,7 +55,6 @@ int cc_admin_logout(cc_admin_ctx *ctx)
     if (result != CC_DONE) {
         return cc_reply(ctx->r, result);
     }
-    cc_audit_staff(ctx->r, ctx->dbd, ctx->staff, NULL, "staff_logout", NULL);
     return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:b}", "logged_out", 1));
 }
 

@@ -65,8 +65,21 @@ static const char *allowed_methods(request_rec *r, apr_int64_t path_methods)
     return allow;
 }
 
+/* A change (anything but GET and HEAD) that a browser page of another site
+ * sent with the cookie, or to get one (login CSRF). Bearer clients carry no
+ * ambient credential and are not asked. */
+static int forged(cc_api_ctx *ctx)
+{
+    const char *auth = apr_table_get(ctx->r->headers_in, "Authorization");
+    return ctx->r->method_number != M_GET && !(auth && strncasecmp(auth, "Bearer ", 7) == 0)
+           && cc_http_cross_site(ctx->r, ctx->conf->allowed_origins);
+}
+
 static int run_route(cc_api_ctx *ctx, const cc_route *route)
 {
+    if (forged(ctx)) {
+        return cc_reply(ctx->r, CC_CROSS_SITE);
+    }
     ctx->dbd = cc_db_acquire(ctx->r);
     if (ctx->dbd == NULL) {
         return cc_reply(ctx->r, CC_DB_UNAVAILABLE);

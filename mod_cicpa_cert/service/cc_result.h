@@ -13,6 +13,7 @@ typedef enum cc_result {
     CC_DB_UNAVAILABLE,     /* the database failed */
     CC_INTERNAL,           /* anything else failed */
     CC_CSRF,               /* a cookie session's change without its token */
+    CC_CROSS_SITE,         /* a browser's post from a site not allowed (login CSRF) */
     CC_NO_ROUTE,           /* no endpoint at this path */
     CC_METHOD_NOT_ALLOWED, /* the endpoint takes other methods */
     /* request bodies */

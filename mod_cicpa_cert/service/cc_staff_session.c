@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "cc_audit.h"
 #include "cc_config.h"
 #include "cc_crypto.h"
 #include "cc_staff_session.h"
@@ -40,10 +41,15 @@ cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *logi
     if (CC_DB_EXEC(r, dbd, "cc_staff_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool), login,
                    created, cc_db_int(r, apr_time_sec(*expires)))
         != 1) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
-    cc_session_set_cookie(r, cookie_name(r), *token, apr_time_sec(lifetime));
     return CC_DONE;
+}
+
+void cc_staff_session_hand_over(request_rec *r, const char *token)
+{
+    cc_session_set_cookie(r, cookie_name(r), token,
+                          apr_time_sec(cc_server_conf_get(r->server)->staff.session_lifetime));
 }
 
 cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token, cc_staff **out)
@@ -57,7 +63,7 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
     const char *hash = cc_sha256_hex(token, strlen(token), r->pool);
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_staff_session_find", hash, cc_db_now(r));
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts == 0) {
         return CC_UNAUTHENTICATED;
@@ -75,9 +81,21 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
     return CC_DONE;
 }
 
+/* The session's row gone and the logout audited, together. */
+static int end_work(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    const cc_staff *staff = arg;
+    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0
+                   || cc_audit_staff(r, dbd, staff, NULL, "staff_logout", NULL) != CC_DONE
+               ? -1
+               : 0;
+}
+
 cc_result cc_staff_session_end(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)
 {
+    if (cc_db_transaction(r, dbd, end_work, (void *)staff) != 0) {
+        return CC_DB_UNAVAILABLE;
+    }
     cc_session_set_cookie(r, cookie_name(r), "", 0);
-    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0 ? CC_INTERNAL
-                                                                                        : CC_DONE;
+    return CC_DONE;
 }

@@ -23,9 +23,13 @@ typedef struct cc_staff {
 /* The staff's institute code, twice: the arguments of CC_IN_SCOPE. */
 #define CC_SCOPE_ARGS(staff) (staff)->institute, (staff)->institute
 
-/* Opens a session for login and sets its cookie: CC_DONE or CC_INTERNAL. */
+/* Writes a session for login (no cookie yet, as cc_session_start):
+ * CC_DONE, CC_DB_UNAVAILABLE or CC_INTERNAL. */
 cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *login, const char **token,
                                  apr_time_t *expires);
+
+/* Sets the staff session cookie of token, once its row is committed. */
+void cc_staff_session_hand_over(request_rec *r, const char *token);
 
 /* The live session of token (NULL: the request's cookie): CC_DONE with
  * *out, CC_UNAUTHENTICATED or CC_INTERNAL. */
