@@ -291,16 +291,30 @@ class Loop:
         self.record(what, started, r)
         return r
 
-    def cycle(self, i):
+    def login(self, number):
+        """A login as the page does it, the captcha recorded too; the
+        logged-in client or None."""
         api = Api(self.server.url)
-        r = self.call("login", lambda: api.login(self.members[i]))
+        r = self.call("captcha", lambda: api.http.get(api.url("/captcha")))
         if r is None or r.status_code != 200:
+            return None
+        body = {"user_type": "non_practicing", "member_no": number, "password": "Demo@2026",
+                "captcha_id": r.json()["captcha_id"], "captcha": r.headers["X-Captcha-Answer"]}
+        r = self.call("login", lambda: api.http.post(api.url("/login"), json=body))
+        if r is None or r.status_code != 200:
+            return None
+        api.token = r.json()["token"]
+        return api
+
+    def cycle(self, i):
+        api = self.login(self.members[i])
+        if api is None:
             return False
         ok = self.call("me", lambda: api.http.get(api.url("/me"), headers=api.bearer())).status_code == 200
         d = self.call("download", lambda: api.http.get(api.url("/me/certificate"), params={"confirm": "1"},
                                                         headers=api.bearer()))
-        up = Api(self.server.url)
-        if self.call("login", lambda: up.login(self.uploaders[i])).status_code == 200:
+        up = self.login(self.uploaders[i])
+        if up is not None:
             self.call("upload", lambda: upload_raw(up, photo(MATCH)))
         return ok and d is not None and d.status_code == 200
 
@@ -323,7 +337,12 @@ class Loop:
             t.join(60)
 
     def statuses(self):
-        return sorted({(a[2], a[3], a[4]) for a in self.answers}, key=str)
+        """{(what, status, code): (how many, slowest seconds)}."""
+        seen = {}
+        for a in self.answers:
+            n, slowest = seen.get((a[2], a[3], a[4]), (0, 0))
+            seen[(a[2], a[3], a[4])] = (n + 1, round(max(slowest, a[1]), 1))
+        return seen
 
 
 def assert_clean(loop, slowest=20):
@@ -333,25 +352,32 @@ def assert_clean(loop, slowest=20):
                                                               and a[4] != "comparison_unavailable")]
     assert not bad, "unexpected answers: %r" % bad[:10]
     assert max(a[1] for a in loop.answers) < slowest, "a request took %.1f s" % max(a[1] for a in loop.answers)
-    assert any(a[3] == 503 for a in loop.answers), "the fault was never seen: the test proves nothing"
+    assert any(a[3] == 503 for a in loop.answers), "the fault was never seen: %r" % loop.statuses()
 
 
-def healed_within(server, make_member, since, limit=10):
-    """Seconds from since until a member can log in, read /me and download
-    again (fails after limit)."""
+def healed_within(server, make_member, since, limit=10, in_a_row=8):
+    """Seconds from since until the first of in_a_row fresh clients in a row
+    (new connections, reaching the different children) that each log in,
+    read /me and download; fails when that streak starts after limit."""
     number = make_member()
-    while time.time() - since < limit + 5:
+    healthy, streak = 0, None
+    while time.time() - since < limit or healthy:
         api = Api(server.url)
+        begun = time.time()
         try:
-            if (api.login(number).status_code == 200
-                    and api.http.get(api.url("/me"), headers=api.bearer()).status_code == 200
-                    and api.http.get(api.url("/me/certificate"), params={"confirm": "1"},
-                                     headers=api.bearer()).status_code == 200):
-                return time.time() - since
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"not healed {limit + 5} s after the fault ended")
+            ok = (api.login(number).status_code == 200
+                  and api.http.get(api.url("/me"), headers=api.bearer()).status_code == 200
+                  and api.http.get(api.url("/me/certificate"), params={"confirm": "1"},
+                                   headers=api.bearer()).status_code == 200)
+        except (requests.RequestException, AssertionError):
+            ok = False
+        healthy = healthy + 1 if ok else 0
+        streak = (streak or begun) if ok else None
+        if healthy == in_a_row:
+            return streak - since
+        if not ok:
+            time.sleep(0.2)
+    pytest.fail(f"not healed {limit} s after the fault ended")
 
 
 def assert_nothing_half_written(fdb, loop):
@@ -379,9 +405,9 @@ def assert_nothing_half_written(fdb, loop):
         kept = count(fdb, "SELECT COUNT(*) FROM photo_uploads WHERE member_no = ?", number)
         audited = audit_rows(fdb, number, "photo_kept_for_review")
         assert (status[0], kept, audited) in {("none", 0, 0), ("awaiting_review", 1, 1)}, (number, status, kept)
-        assert status[1] is None
+        assert not status[1]
     for number in loop.members:
-        assert fdb.query("SELECT compare_claim FROM members WHERE member_no = ?", number) == [(None,)]
+        assert not fdb.query("SELECT compare_claim FROM members WHERE member_no = ?", number)[0][0]
 
 
 @pytest.mark.skipif(DB_KIND != "sqlite", reason="an SQLite file locked by another process")
