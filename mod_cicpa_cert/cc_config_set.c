@@ -187,8 +187,8 @@ const char *cc_set_origin(cmd_parms *cmd, void *dc, const char *arg)
     apr_array_header_t **origins = field_of(cmd);
     apr_uri_t uri;
     if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || uri.hostname == NULL || uri.scheme == NULL
-        || (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0)
-        || uri.path != NULL || uri.query != NULL || uri.fragment != NULL || uri.user != NULL) {
+        || (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0) || uri.path != NULL
+        || uri.query != NULL || uri.fragment != NULL || uri.user != NULL) {
         return refuse(cmd, "an origin such as https://portal.example.org", arg);
     }
     if (*origins == NULL) {

@@ -29,8 +29,8 @@ const char *cc_set_delivery_url(cmd_parms *cmd, void *dc, const char *arg); /* c
 const char *cc_set_base_url(cmd_parms *cmd, void *dc, const char *arg);     /* http(s) URL ending in '/' */
 const char *cc_set_secret(cmd_parms *cmd, void *dc, const char *arg);       /* text or file:PATH, min chars */
 const char *cc_set_address(cmd_parms *cmd, void *dc, const char *arg);      /* plain e-mail address */
-const char *cc_set_origin(cmd_parms *cmd, void *dc, const char *arg);       /* CicpaCertAllowedOrigin (a list) */
-const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg);      /* CicpaCertQrOldKey (a list) */
+const char *cc_set_origin(cmd_parms *cmd, void *dc, const char *arg);  /* CicpaCertAllowedOrigin (a list) */
+const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg); /* CicpaCertQrOldKey (a list) */
 const char *cc_set_seal(cmd_parms *cmd, void *dc, const char *code, const char *path); /* CicpaCertSeal */
 
 #endif

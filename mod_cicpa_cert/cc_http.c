@@ -185,7 +185,8 @@ int cc_http_cross_site(request_rec *r, const apr_array_header_t *allowed)
     }
     const char *host = apr_table_get(r->headers_in, "Host");
     if (origin == NULL
-        || (site == NULL && host && strcasecmp(origin, apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, NULL)) == 0)) {
+        || (site == NULL && host
+            && strcasecmp(origin, apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, NULL)) == 0)) {
         return origin == NULL;
     }
     for (int i = 0; allowed && i < allowed->nelts; i++) {
@@ -203,7 +204,7 @@ cc_result cc_query_read(request_rec *r, apr_table_t **params)
         return CC_DONE;
     }
     return cc_form_parse(r->args, strlen(r->args), r->pool, params) == APR_SUCCESS ? CC_DONE
-                                                                                 : CC_MALFORMED_FORM;
+                                                                                   : CC_MALFORMED_FORM;
 }
 
 apr_table_t *cc_query_params(request_rec *r)

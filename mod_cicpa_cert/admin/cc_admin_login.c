@@ -6,7 +6,6 @@
 #include "cc_admin.h"
 #include "cc_api_input.h"
 #include "cc_api_view.h"
-#include "cc_audit.h"
 #include "cc_http.h"
 #include "cc_login.h"
 #include "cc_reply.h"
@@ -50,7 +49,7 @@ int cc_admin_logout(cc_admin_ctx *ctx)
     apr_table_t *params;
     cc_result result = cc_admin_read_change(ctx, &params);
     if (result == CC_DONE) {
-        result = cc_staff_session_end(ctx->r, ctx->dbd, ctx->staff);
+        result = cc_login_staff_logout(ctx->r, ctx->dbd, ctx->staff);
     }
     if (result != CC_DONE) {
         return cc_reply(ctx->r, result);

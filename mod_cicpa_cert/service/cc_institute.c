@@ -62,7 +62,8 @@ static int set_phone_work(request_rec *r, ap_dbd_t *dbd, void *arg)
     }
     const char *detail =
         cc_json_text(json_pack("{s:s, s:s}", "institute", c->code, "phone", c->phone), r->pool);
-    return cc_audit(r, dbd, c->actor, NULL, "institute_phone_update", detail ? detail : "") == CC_DONE ? 0 : -1;
+    return cc_audit(r, dbd, c->actor, NULL, "institute_phone_update", detail ? detail : "") == CC_DONE ? 0
+                                                                                                       : -1;
 }
 
 cc_result cc_institute_set_phone(request_rec *r, ap_dbd_t *dbd, const char *actor, const char *scope,

@@ -175,11 +175,29 @@ cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *
     session_opening o = { req->login, out, CC_DONE };
     if (result == CC_DONE && (result = open_session(r, dbd, open_staff_session, &o)) == CC_DONE) {
         /* The institute as the new session's lookup sees it. */
-        result = cc_staff_session_find(r, dbd, out->token, &out->staff) == CC_DONE ? CC_DONE
-                                                                                   : CC_DB_UNAVAILABLE;
+        result =
+            cc_staff_session_find(r, dbd, out->token, &out->staff) == CC_DONE ? CC_DONE : CC_DB_UNAVAILABLE;
         if (result == CC_DONE) {
             cc_staff_session_hand_over(r, out->token);
         }
     }
     return result;
+}
+
+static int close_staff_session(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    const cc_staff *staff = arg;
+    return cc_staff_session_end(r, dbd, staff) != CC_DONE
+                   || cc_audit_staff(r, dbd, staff, NULL, "staff_logout", NULL) != CC_DONE
+               ? -1
+               : 0;
+}
+
+cc_result cc_login_staff_logout(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)
+{
+    if (cc_db_transaction(r, dbd, close_staff_session, (void *)staff) != 0) {
+        return CC_DB_UNAVAILABLE;
+    }
+    cc_staff_session_hand_over(r, NULL);
+    return CC_DONE;
 }

@@ -44,4 +44,8 @@ cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request 
 /* A staff login: as cc_login_member (never CC_PASSWORD_NOT_SET). */
 cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, cc_login_outcome *out);
 
+/* Staff's logout: the session ended and audited together, then the cookie
+ * cleared; CC_DONE or CC_DB_UNAVAILABLE (the session stays). */
+cc_result cc_login_staff_logout(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff);
+
 #endif

@@ -165,7 +165,8 @@ static int keep_for_review(request_rec *r, ap_dbd_t *dbd, void *arg)
     int awaiting = cc_member_await_review(r, dbd, c->member_no);
     c->stopped = awaiting == 0 ? CC_UPLOAD_IN_PROGRESS : CC_DB_UNAVAILABLE;
     if (awaiting != 1 || store_photo_rows(r, dbd, c, "id_type_not_covered") != 0
-        || cc_audit_member(r, dbd, c->member_no, "photo_kept_for_review", "{\"reason\":\"id_type_not_covered\"}")
+        || cc_audit_member(r, dbd, c->member_no, "photo_kept_for_review",
+                           "{\"reason\":\"id_type_not_covered\"}")
                != CC_DONE) {
         return -1;
     }

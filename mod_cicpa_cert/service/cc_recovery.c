@@ -300,7 +300,8 @@ static int apply_reset(request_rec *r, ap_dbd_t *dbd, void *arg)
         return -1;
     }
     return CC_DB_EXEC(r, dbd, "cc_password_code_delete", np->member_no) < 0
-                   || cc_audit_member(r, dbd, np->member_no, "password_reset", "every session ended") != CC_DONE
+                   || cc_audit_member(r, dbd, np->member_no, "password_reset", "every session ended")
+                          != CC_DONE
                ? -1
                : 0;
 }

@@ -1,6 +1,5 @@
 #include <string.h>
 
-#include "cc_audit.h"
 #include "cc_config.h"
 #include "cc_crypto.h"
 #include "cc_staff_session.h"
@@ -48,8 +47,8 @@ cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *logi
 
 void cc_staff_session_hand_over(request_rec *r, const char *token)
 {
-    cc_session_set_cookie(r, cookie_name(r), token,
-                          apr_time_sec(cc_server_conf_get(r->server)->staff.session_lifetime));
+    cc_session_set_cookie(r, cookie_name(r), token ? token : "",
+                          token ? apr_time_sec(cc_server_conf_get(r->server)->staff.session_lifetime) : 0);
 }
 
 cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token, cc_staff **out)
@@ -81,21 +80,8 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
     return CC_DONE;
 }
 
-/* The session's row gone and the logout audited, together. */
-static int end_work(request_rec *r, ap_dbd_t *dbd, void *arg)
-{
-    const cc_staff *staff = arg;
-    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0
-                   || cc_audit_staff(r, dbd, staff, NULL, "staff_logout", NULL) != CC_DONE
-               ? -1
-               : 0;
-}
-
 cc_result cc_staff_session_end(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)
 {
-    if (cc_db_transaction(r, dbd, end_work, (void *)staff) != 0) {
-        return CC_DB_UNAVAILABLE;
-    }
-    cc_session_set_cookie(r, cookie_name(r), "", 0);
-    return CC_DONE;
+    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0 ? CC_DB_UNAVAILABLE
+                                                                                        : CC_DONE;
 }
