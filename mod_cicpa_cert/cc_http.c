@@ -166,7 +166,9 @@ cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
     }
     int status = cc_read_body(r, limit, &body, &len);
     if (status != OK) {
-        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_BODY_TOO_LARGE : CC_BODY_UNREADABLE;
+        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_BODY_TOO_LARGE
+               : status == HTTP_REQUEST_TIME_OUT       ? CC_BODY_TIMEOUT
+                                                       : CC_BODY_UNREADABLE;
     }
     if (is_json) {
         *params = apr_table_make(r->pool, 8);

@@ -21,13 +21,14 @@ int cc_send_error_with(request_rec *r, int status, const char *code, const char 
 int cc_send_jpeg(request_rec *r, const unsigned char *jpeg, apr_size_t len, const char *cache_control);
 
 /* Reads the whole request body, refusing it while reading once it exceeds
- * limit. Returns OK, or an HTTP status (413, 400) with nothing sent yet. */
+ * limit. Returns OK, or an HTTP status (413, 408 when mod_reqtimeout cut a
+ * slow body off, 400) with nothing sent yet. */
 int cc_read_body(request_rec *r, apr_size_t limit, const unsigned char **data, apr_size_t *len);
 
 /* Reads JSON-object or form-urlencoded parameters (string values) from the
  * body into *params; no body at all gives no parameters. Returns CC_DONE,
  * or what is wrong (nothing sent): CC_PARAMS_MEDIA_TYPE,
- * CC_BODY_TOO_LARGE, CC_BODY_UNREADABLE, CC_MALFORMED_JSON or
+ * CC_BODY_TOO_LARGE, CC_BODY_TIMEOUT, CC_BODY_UNREADABLE, CC_MALFORMED_JSON or
  * CC_MALFORMED_FORM. */
 cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params);
 

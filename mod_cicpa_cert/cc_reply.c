@@ -26,6 +26,7 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_METHOD_NOT_ALLOWED] = { HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法" },
 
     [CC_BODY_TOO_LARGE] = { HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large", "请求内容过大" },
+    [CC_BODY_TIMEOUT] = { HTTP_REQUEST_TIME_OUT, "request_timeout", "请求内容发送过慢，请检查网络后重试" },
     [CC_BODY_UNREADABLE] = { HTTP_BAD_REQUEST, "bad_request", "请求内容无法读取" },
     [CC_PARAMS_MEDIA_TYPE] = { HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                                "请以 application/json 或 application/x-www-form-urlencoded 提交" },

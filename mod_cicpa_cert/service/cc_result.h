@@ -19,6 +19,7 @@ typedef enum cc_result {
     /* request bodies */
     CC_BODY_TOO_LARGE,
     CC_BODY_UNREADABLE,
+    CC_BODY_TIMEOUT, /* the body came too slowly (mod_reqtimeout) */
     CC_PARAMS_MEDIA_TYPE,
     CC_MALFORMED_JSON,
     CC_MALFORMED_FORM,

@@ -10,7 +10,7 @@ def declared():
     """The directive table cc_directives[] of cc_config.c: its entries are
     AP_INIT_* or the CC_* slot macros over them."""
     with open(os.path.join(ROOT, "mod_cicpa_cert", "cc_config.c")) as f:
-        names = re.findall(r'^\s*(?:AP_INIT_\w+|CC_[A-Z_]+)\("(\w+)"', f.read(), re.M)
+        names = re.findall(r'^\s*(?:AP_INIT_\w+|CC_[A-Z_]+)\(\s*"(\w+)"', f.read(), re.M)
     assert len(names) == len(set(names)), "a directive is declared twice"
     return set(names)
 

@@ -352,7 +352,8 @@ def assert_clean(loop, slowest=20):
                                                               and a[4] != "comparison_unavailable")]
     assert not bad, "unexpected answers: %r" % bad[:10]
     assert max(a[1] for a in loop.answers) < slowest, "a request took %.1f s" % max(a[1] for a in loop.answers)
-    assert any(a[3] == 503 for a in loop.answers), "the fault was never seen: %r" % loop.statuses()
+    # Seen: refused, or kept waiting while the driver retried.
+    assert any(a[3] == 503 or a[1] > 2 for a in loop.answers), "the fault was never seen: %r" % loop.statuses()
 
 
 def healed_within(server, make_member, since, limit=10, in_a_row=8):
@@ -421,7 +422,7 @@ def test_sqlite_locked_by_another_writer(server, log_guard, fdb, make_member):
                            "INSERT INTO audit_log (at, actor, action, detail, client_ip)"
                            " VALUES (0, 'test', 'lock', '', '');\n")
         holder.stdin.flush()
-        time.sleep(4)
+        time.sleep(6)
         holder.stdin.write("ROLLBACK;\n.quit\n")
         holder.stdin.close()
         holder.wait(10)

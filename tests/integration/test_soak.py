@@ -115,12 +115,16 @@ def test_a_minute_of_mixed_traffic_at_64_connections(db, make_member, request):
         wrong = {k: n for k, n in answers.items() if k[1] not in EXPECTED[k[0]]}
         assert not wrong, wrong
         assert all(any(k[0] == what for k in answers) for what in EXPECTED), answers
-        # Flat: no child that lived through the soak grew by more than
-        # 16 MiB after the warm-up (its threads' pools and the caches
-        # filled: measured, they level off at about 60 MiB within 20 s).
-        warm = samples[min(1, len(samples) - 1)]  # at 20 s
-        grown = {pid: last[pid] - warm[pid] for pid in last if pid in warm}
-        assert grown and max(grown.values()) < 16 * 1024, grown
+        # Flat: each thread's pool allocator keeps what it freed (up to
+        # MaxMemFree), so a child grows until its threads have all served
+        # the biggest requests (a PDF), then stays (measured: about 60 MiB
+        # within 20 to 40 s on the shared 2-core VM). What must not happen
+        # is growth with traffic: no child that lived through the second
+        # half grew by more than 24 MiB in it, and none passed 160 MiB.
+        half = samples[len(samples) // 2 - 1]
+        grown = {pid: last[pid] - half[pid] for pid in last if pid in half}
+        assert grown and max(grown.values()) < 24 * 1024, grown
+        assert max(last.values()) < 160 * 1024, last
         assert_no_unexpected_errors(request, server, offset)
     finally:
         server.stop()
