@@ -16,7 +16,11 @@ from conftest import DB_KIND, Api, Httpd, assert_no_unexpected_errors
 from test_photo import MATCH, MEMBER2_ID, photo, upload_raw
 from test_verify import JSON, certificate, qr_text
 
-SECONDS = int(os.environ.get("CICPA_SOAK_SECONDS", "60"))
+# Under ASan (scripts/test-sanitizers) the traffic is what matters: its
+# quarantine holds freed memory by design, so the memory is not judged, and
+# 20 s are enough.
+SANITIZED = "ASAN_OPTIONS" in os.environ
+SECONDS = int(os.environ.get("CICPA_SOAK_SECONDS", "20" if SANITIZED else "60"))
 CONNECTIONS = 64
 # What each kind of request may answer: the members have their photo on
 # file (a comparison is a paid call), so uploads are 409 photo_on_file; the
@@ -115,16 +119,18 @@ def test_a_minute_of_mixed_traffic_at_64_connections(db, make_member, request):
         wrong = {k: n for k, n in answers.items() if k[1] not in EXPECTED[k[0]]}
         assert not wrong, wrong
         assert all(any(k[0] == what for k in answers) for what in EXPECTED), answers
+        assert_no_unexpected_errors(request, server, offset)
         # Flat: each thread's pool allocator keeps what it freed (up to
         # MaxMemFree), so a child grows until its threads have all served
         # the biggest requests (a PDF), then stays (measured: about 60 MiB
         # within 20 to 40 s on the shared 2-core VM). What must not happen
         # is growth with traffic: no child that lived through the second
         # half grew by more than 24 MiB in it, and none passed 160 MiB.
+        if SANITIZED:
+            return
         half = samples[len(samples) // 2 - 1]
         grown = {pid: last[pid] - half[pid] for pid in last if pid in half}
         assert grown and max(grown.values()) < 24 * 1024, grown
         assert max(last.values()) < 160 * 1024, last
-        assert_no_unexpected_errors(request, server, offset)
     finally:
         server.stop()
