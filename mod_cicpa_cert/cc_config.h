@@ -32,22 +32,21 @@ typedef struct cc_staff_conf {
 } cc_staff_conf;
 
 typedef struct cc_server_conf {
-    const char *font_path;               /* CicpaCertFont: TrueType font file */
-    cc_font *font;                       /* that font, loaded at configtest/start */
-    cc_cert_style cert_style;            /* CicpaCertTitle/Issuer/TitleColor/AccentColor */
-    int session_seconds;                 /* CicpaCertSessionLifetime */
-    apr_time_t session_lifetime;         /* the same in microseconds (derived) */
-    const char *cookie_name;             /* CicpaCertCookieName */
-    int cookie_secure;                   /* CicpaCertCookieSecure: add Secure to the cookie */
-    apr_array_header_t *allowed_origins; /* CicpaCertAllowedOrigin: other sites' origins (const char *) */
-    int max_body;                        /* CicpaCertMaxBody: largest JSON/form body */
-    cc_photo_conf photo;                 /* photo upload and comparison */
-    cc_proof_conf cert;                  /* QR code, seals, signatures, verification (cc_config_proof.h) */
-    cc_staff_conf staff;                 /* institute staff administration */
-    int captcha;                         /* CicpaCertCaptcha: login and recovery need a captcha */
-    int captcha_lifetime;                /* CicpaCertCaptchaLifetime, in seconds */
-    int captcha_rate;                    /* CicpaCertCaptchaRate: new captchas a minute per address */
-    cc_rate *captcha_limiter;            /* that limit, made at startup (per child) */
+    const char *font_path;          /* CicpaCertFont: TrueType font file */
+    cc_font *font;                  /* that font, loaded at configtest/start */
+    cc_cert_style cert_style;       /* CicpaCertTitle/Issuer/TitleColor/AccentColor */
+    int session_seconds;            /* CicpaCertSessionLifetime */
+    apr_time_t session_lifetime;    /* the same in microseconds (derived) */
+    const char *cookie_name;        /* CicpaCertCookieName */
+    int cookie_secure;              /* CicpaCertCookieSecure: add Secure to the cookie */
+    int max_body;                   /* CicpaCertMaxBody: largest JSON/form body */
+    cc_photo_conf photo;            /* photo upload and comparison */
+    cc_proof_conf cert;             /* QR code, seals, signatures, verification (cc_config_proof.h) */
+    cc_staff_conf staff;            /* institute staff administration */
+    int captcha;                    /* CicpaCertCaptcha: login and recovery need a captcha */
+    int captcha_lifetime;           /* CicpaCertCaptchaLifetime, in seconds */
+    int captcha_rate;               /* CicpaCertCaptchaRate: new captchas a minute per address */
+    cc_rate *captcha_limiter;       /* that limit, made at startup (per child) */
     int captcha_test_header;        /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
     int login_max_failures;         /* CicpaCertLoginMaxFailures: per member number in the window */
     int login_max_address_failures; /* CicpaCertLoginMaxFailuresPerAddress: per client address */
@@ -59,6 +58,9 @@ typedef struct cc_server_conf {
     const char *smtp_password;      /* CicpaCertSmtpPassword: its password (never logged) */
     const char *sms_url;            /* CicpaCertSmsUrl: the SMS gateway, NULL: no SMS */
     const char *sms_key;            /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
+
+    /* CicpaCertAllowedOrigin: other sites' origins (const char *) */
+    apr_array_header_t *allowed_origins;
 } cc_server_conf;
 
 extern const command_rec cc_directives[];
