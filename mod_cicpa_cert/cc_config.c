@@ -43,6 +43,9 @@ const command_rec cc_directives[] = {
               "Seconds a member session lasts"),
     CC_TEXT("CicpaCertCookieName", cookie_name, "cicpa_session", "Name of the session cookie"),
     CC_FLAG("CicpaCertCookieSecure", cookie_secure, 1, "Mark the session cookie Secure (HTTPS only)"),
+    AP_INIT_ITERATE("CicpaCertAllowedOrigin", cc_set_origin,
+                    SLOT(.offset = FIELD(allowed_origins), .is_list = 1), RSRC_CONF,
+                    "Origins (scheme://host[:port]) of other sites whose pages may log in and post"),
     CC_NUMBER("CicpaCertMaxBody", max_body, 16384, 1024, 1048576,
               "Largest accepted JSON or form body in bytes"),
     CC_NUMBER("CicpaCertStaffSessionLifetime", staff.session_seconds, 1800, 60, 86400,
@@ -179,6 +182,9 @@ void *cc_server_conf_merge(apr_pool_t *p, void *base_v, void *add_v)
         } else if (slot && !slot->is_int && *text_field(add, slot) != NULL) {
             *text_field(conf, slot) = *text_field(add, slot);
         }
+    }
+    if (add->allowed_origins != NULL) {
+        conf->allowed_origins = add->allowed_origins;
     }
     if (add->cert.old_key_paths != NULL) {
         conf->cert.old_key_paths = add->cert.old_key_paths;

@@ -58,6 +58,9 @@ typedef struct cc_server_conf {
     const char *smtp_password;      /* CicpaCertSmtpPassword: its password (never logged) */
     const char *sms_url;            /* CicpaCertSmsUrl: the SMS gateway, NULL: no SMS */
     const char *sms_key;            /* CicpaCertSmsKey: HMAC key of the gateway (never logged) */
+
+    /* CicpaCertAllowedOrigin: other sites' origins (const char *) */
+    apr_array_header_t *allowed_origins;
 } cc_server_conf;
 
 /* Who the requester is, per directory (CicpaCertIdentity,

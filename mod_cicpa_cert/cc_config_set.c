@@ -180,6 +180,24 @@ const char *cc_set_address(cmd_parms *cmd, void *dc, const char *arg)
                                    : refuse(cmd, "a plain address such as noreply@example.org", arg);
 }
 
+/* An origin as browsers send it: scheme, host and port only (no path, no
+ * trailing slash), compared as written, case aside. */
+const char *cc_set_origin(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_array_header_t **origins = field_of(cmd);
+    apr_uri_t uri;
+    if (apr_uri_parse(cmd->pool, arg, &uri) != APR_SUCCESS || uri.hostname == NULL || uri.scheme == NULL
+        || (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0) || uri.path != NULL
+        || uri.query != NULL || uri.fragment != NULL || uri.user != NULL) {
+        return refuse(cmd, "an origin such as https://portal.example.org", arg);
+    }
+    if (*origins == NULL) {
+        *origins = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(*origins, const char *) = arg;
+    return NULL;
+}
+
 const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_array_header_t **paths = field_of(cmd);

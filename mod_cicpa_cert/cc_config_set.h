@@ -30,8 +30,9 @@ const char *cc_set_delivery_url(cmd_parms *cmd, void *dc, const char *arg); /* c
 const char *cc_set_base_url(cmd_parms *cmd, void *dc, const char *arg);     /* http(s) URL ending in '/' */
 const char *cc_set_secret(cmd_parms *cmd, void *dc, const char *arg);       /* text or file:PATH, min chars */
 const char *cc_set_address(cmd_parms *cmd, void *dc, const char *arg);      /* plain e-mail address */
-const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg);      /* CicpaCertQrOldKey (a list) */
-const char *cc_set_identity(cmd_parms *cmd, void *dc, const char *arg);     /* module|httpd, per dir */
+const char *cc_set_origin(cmd_parms *cmd, void *dc, const char *arg);   /* CicpaCertAllowedOrigin (a list) */
+const char *cc_set_old_key(cmd_parms *cmd, void *dc, const char *arg);  /* CicpaCertQrOldKey (a list) */
+const char *cc_set_identity(cmd_parms *cmd, void *dc, const char *arg); /* module|httpd, per dir */
 const char *cc_set_identity_user(cmd_parms *cmd, void *dc, const char *arg); /* user|env:NAME|note:NAME */
 const char *cc_set_seal(cmd_parms *cmd, void *dc, const char *code, const char *path); /* CicpaCertSeal */
 

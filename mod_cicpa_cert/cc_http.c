@@ -121,6 +121,11 @@ static int json_object_to_table(json_t *obj, apr_pool_t *p, apr_table_t *out)
     json_t *value;
     json_object_foreach(obj, key, value)
     {
+        /* Keys are looked up regardless of case, as the form's are: "Name"
+         * beside "name" is a duplicate, refused alike. */
+        if (apr_table_get(out, key) != NULL) {
+            return 0;
+        }
         if (json_is_string(value)) {
             apr_table_set(out, key, json_string_value(value));
         } else if (json_is_integer(value)) {
@@ -161,7 +166,9 @@ cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
     }
     int status = cc_read_body(r, limit, &body, &len);
     if (status != OK) {
-        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_BODY_TOO_LARGE : CC_BODY_UNREADABLE;
+        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_BODY_TOO_LARGE
+               : status == HTTP_REQUEST_TIME_OUT       ? CC_BODY_TIMEOUT
+                                                       : CC_BODY_UNREADABLE;
     }
     if (is_json) {
         *params = apr_table_make(r->pool, 8);
@@ -171,10 +178,41 @@ cc_result cc_read_params(request_rec *r, apr_size_t limit, apr_table_t **params)
                                                                                   : CC_MALFORMED_FORM;
 }
 
+int cc_http_cross_site(request_rec *r, const apr_array_header_t *allowed)
+{
+    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    if (site ? strcasecmp(site, "same-origin") == 0 || strcasecmp(site, "none") == 0 : origin == NULL) {
+        return 0;
+    }
+    const char *host = apr_table_get(r->headers_in, "Host");
+    if (origin == NULL
+        || (site == NULL && host
+            && strcasecmp(origin, apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, NULL)) == 0)) {
+        return origin == NULL;
+    }
+    for (int i = 0; allowed && i < allowed->nelts; i++) {
+        if (strcasecmp(origin, APR_ARRAY_IDX(allowed, i, const char *)) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+cc_result cc_query_read(request_rec *r, apr_table_t **params)
+{
+    if (r->args == NULL) {
+        *params = apr_table_make(r->pool, 1);
+        return CC_DONE;
+    }
+    return cc_form_parse(r->args, strlen(r->args), r->pool, params) == APR_SUCCESS ? CC_DONE
+                                                                                   : CC_MALFORMED_FORM;
+}
+
 apr_table_t *cc_query_params(request_rec *r)
 {
     apr_table_t *params = NULL;
-    if (r->args == NULL || cc_form_parse(r->args, strlen(r->args), r->pool, &params) != APR_SUCCESS) {
+    if (cc_query_read(r, &params) != CC_DONE) {
         return apr_table_make(r->pool, 1);
     }
     return params;

@@ -20,11 +20,13 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_NOT_FOUND] = { HTTP_NOT_FOUND, "not_found", "未找到" },
     [CC_DB_UNAVAILABLE] = { HTTP_SERVICE_UNAVAILABLE, "database_unavailable", "系统繁忙，请稍后再试" },
     [CC_INTERNAL] = { HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试" },
+    [CC_CROSS_SITE] = { HTTP_FORBIDDEN, "cross_site", "不接受来自其他网站的请求，请在本站页面操作" },
     [CC_CSRF] = { HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试" },
     [CC_NO_ROUTE] = { HTTP_NOT_FOUND, "not_found", "接口不存在" },
     [CC_METHOD_NOT_ALLOWED] = { HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法" },
 
     [CC_BODY_TOO_LARGE] = { HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large", "请求内容过大" },
+    [CC_BODY_TIMEOUT] = { HTTP_REQUEST_TIME_OUT, "request_timeout", "请求内容发送过慢，请检查网络后重试" },
     [CC_BODY_UNREADABLE] = { HTTP_BAD_REQUEST, "bad_request", "请求内容无法读取" },
     [CC_PARAMS_MEDIA_TYPE] = { HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                                "请以 application/json 或 application/x-www-form-urlencoded 提交" },

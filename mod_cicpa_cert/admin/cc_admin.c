@@ -190,6 +190,11 @@ static cc_result httpd_staff(cc_admin_ctx *ctx)
 
 static int run_route(cc_admin_ctx *ctx, const admin_route *route)
 {
+    /* Staff sessions are cookies only: every change is checked (login CSRF
+     * included). */
+    if (ctx->r->method_number != M_GET && cc_http_cross_site(ctx->r, ctx->conf->allowed_origins)) {
+        return cc_reply(ctx->r, CC_CROSS_SITE);
+    }
     int by_httpd = cc_dir_conf_get(ctx->r).staff_identity == CC_IDENTITY_HTTPD;
     if (by_httpd && route->fn == cc_admin_login) {
         return cc_reply(ctx->r, CC_SIGNED_IN_BY_PORTAL);

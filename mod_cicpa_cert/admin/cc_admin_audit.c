@@ -44,7 +44,10 @@ static json_t *entry_json(const char **row)
 int cc_admin_audit_list(cc_admin_ctx *ctx)
 {
     request_rec *r = ctx->r;
-    apr_table_t *q = cc_query_params(r);
+    apr_table_t *q;
+    if (cc_query_read(r, &q) != CC_DONE) {
+        return cc_reply(r, CC_MALFORMED_FORM); /* never an unfiltered list */
+    }
     const char *member = filter(q, "member_no"), *staff = filter(q, "staff"), *action = filter(q, "action");
     const char *from = filter(q, "from"), *to = filter(q, "to"), *limit = filter(q, "limit");
     apr_int64_t since = from && *from ? day_start(from) : 0;

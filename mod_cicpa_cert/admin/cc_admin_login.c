@@ -6,7 +6,6 @@
 #include "cc_admin.h"
 #include "cc_api_input.h"
 #include "cc_api_view.h"
-#include "cc_audit.h"
 #include "cc_http.h"
 #include "cc_login.h"
 #include "cc_reply.h"
@@ -50,12 +49,11 @@ int cc_admin_logout(cc_admin_ctx *ctx)
     apr_table_t *params;
     cc_result result = cc_admin_read_change(ctx, &params);
     if (result == CC_DONE) {
-        result = cc_staff_session_end(ctx->r, ctx->dbd, ctx->staff);
+        result = cc_login_staff_logout(ctx->r, ctx->dbd, ctx->staff);
     }
     if (result != CC_DONE) {
         return cc_reply(ctx->r, result);
     }
-    cc_audit_staff(ctx->r, ctx->dbd, ctx->staff, NULL, "staff_logout", NULL);
     return cc_send_json(ctx->r, HTTP_OK, json_pack("{s:b}", "logged_out", 1));
 }
 

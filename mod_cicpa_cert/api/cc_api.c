@@ -102,8 +102,21 @@ static int refuse_identity(cc_api_ctx *ctx)
     return cc_reply_with(ctx->r, CC_UNKNOWN_IDENTITY, cc_view_institutes(institutes));
 }
 
+/* A change (anything but GET and HEAD) that a browser page of another site
+ * sent with the cookie, or to get one (login CSRF). Bearer clients carry no
+ * ambient credential and are not asked. */
+static int forged(cc_api_ctx *ctx)
+{
+    const char *auth = apr_table_get(ctx->r->headers_in, "Authorization");
+    return ctx->r->method_number != M_GET && !(auth && strncasecmp(auth, "Bearer ", 7) == 0)
+           && cc_http_cross_site(ctx->r, ctx->conf->allowed_origins);
+}
+
 static int run_route(cc_api_ctx *ctx, const cc_route *route)
 {
+    if (forged(ctx)) {
+        return cc_reply(ctx->r, CC_CROSS_SITE);
+    }
     cc_dir_conf dir = cc_dir_conf_get(ctx->r);
     if (route->access == OWN_LOGIN && dir.identity == CC_IDENTITY_HTTPD) {
         return cc_reply(ctx->r, CC_SIGNED_IN_BY_PORTAL);

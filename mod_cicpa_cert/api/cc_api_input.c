@@ -42,7 +42,9 @@ cc_result cc_api_read_upload(request_rec *r, cc_upload *up)
     }
     int status = cc_read_body(r, (apr_size_t)cc_server_conf_get(r->server)->photo.max_upload, &body, &len);
     if (status != OK) {
-        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_UPLOAD_TOO_LARGE : CC_UPLOAD_UNREADABLE;
+        return status == HTTP_REQUEST_ENTITY_TOO_LARGE ? CC_UPLOAD_TOO_LARGE
+               : status == HTTP_REQUEST_TIME_OUT       ? CC_BODY_TIMEOUT
+                                                       : CC_UPLOAD_UNREADABLE;
     }
     if (!multipart) {
         up->jpeg = body;

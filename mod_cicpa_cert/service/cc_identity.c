@@ -2,7 +2,7 @@
  * CicpaCertStaffIdentity httpd). */
 #include <string.h>
 
-#include "cc_audit.h"
+#include "cc_login.h"
 #include "cc_config.h"
 #include "cc_identity.h"
 #include "cc_member.h"
@@ -25,11 +25,9 @@ cc_result cc_identity_member(request_rec *r, ap_dbd_t *dbd, const char *member_n
     if (result != CC_DONE) {
         return result == CC_NOT_FOUND ? CC_UNKNOWN_IDENTITY : result;
     }
-    apr_time_t expires;
-    if ((result = cc_session_start(r, dbd, member_no, &token, &expires)) != CC_DONE) {
+    if ((result = cc_login_open_member(r, dbd, member_no, VIA_HTTPD, &token)) != CC_DONE) {
         return result;
     }
-    cc_audit_member(r, dbd, member_no, "login", VIA_HTTPD);
     return cc_session_of_token(r, dbd, token, 1, out);
 }
 
@@ -43,10 +41,8 @@ cc_result cc_identity_staff(request_rec *r, ap_dbd_t *dbd, const char *login, cc
         return result;
     }
     const char *token;
-    apr_time_t expires;
-    if ((result = cc_staff_session_start(r, dbd, login, &token, &expires)) != CC_DONE) {
+    if ((result = cc_login_open_staff(r, dbd, login, VIA_HTTPD, &token)) != CC_DONE) {
         return result;
     }
-    cc_audit(r, dbd, apr_pstrcat(r->pool, "staff:", login, NULL), NULL, "staff_login", VIA_HTTPD);
     return cc_staff_session_find(r, dbd, token, out);
 }

@@ -47,15 +47,32 @@ cc_result cc_institute_list(request_rec *r, ap_dbd_t *dbd, const char *scope, ap
     return CC_DONE;
 }
 
+/* A phone change and its audit row, together. */
+typedef struct phone_change {
+    const char *actor, *scope, *code, *phone;
+    int updated; /* rows changed: 0 when not in scope */
+} phone_change;
+
+static int set_phone_work(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    phone_change *c = arg;
+    c->updated = CC_DB_EXEC(r, dbd, "cc_institute_phone", c->phone, c->code, c->scope, c->scope);
+    if (c->updated != 1) {
+        return -1;
+    }
+    const char *detail =
+        cc_json_text(json_pack("{s:s, s:s}", "institute", c->code, "phone", c->phone), r->pool);
+    return cc_audit(r, dbd, c->actor, NULL, "institute_phone_update", detail ? detail : "") == CC_DONE ? 0
+                                                                                                       : -1;
+}
+
 cc_result cc_institute_set_phone(request_rec *r, ap_dbd_t *dbd, const char *actor, const char *scope,
                                  const char *code, const char *phone, cc_institute **stored)
 {
-    int updated = CC_DB_EXEC(r, dbd, "cc_institute_phone", phone, code, scope, scope);
-    if (updated != 1) {
-        return updated < 0 ? CC_DB_UNAVAILABLE : CC_NOT_FOUND;
+    phone_change c = { actor, scope, code, phone, -1 };
+    if (cc_db_transaction(r, dbd, set_phone_work, &c) != 0) {
+        return c.updated == 0 ? CC_NOT_FOUND : CC_DB_UNAVAILABLE;
     }
-    const char *detail = cc_json_text(json_pack("{s:s, s:s}", "institute", code, "phone", phone), r->pool);
-    cc_audit(r, dbd, actor, NULL, "institute_phone_update", detail ? detail : "");
     if (cc_institute_find(r, dbd, code, stored) != CC_DONE || *stored == NULL) {
         return CC_DB_UNAVAILABLE;
     }

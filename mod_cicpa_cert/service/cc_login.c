@@ -64,9 +64,10 @@ static int usable(const char *s)
 /* The audit row of a failed login (action "<throttle action>_failed"),
  * alike for an unknown name and a wrong password: the name tried (a
  * member's number also as member_no, so the member's trail shows it),
- * never the password. */
-static void audit_failure(request_rec *r, ap_dbd_t *dbd, const char *action, const char *login,
-                          cc_result result)
+ * never the password. A refusal that cannot be recorded is answered as the
+ * database's fault, as a right password would be. */
+static cc_result audit_failure(request_rec *r, ap_dbd_t *dbd, const char *action, const char *login,
+                               cc_result result)
 {
     const char *tried = usable(login) ? login : "";
     const char *detail =
@@ -74,11 +75,15 @@ static void audit_failure(request_rec *r, ap_dbd_t *dbd, const char *action, con
                                result == CC_PASSWORD_NOT_SET ? "password_not_set" : "invalid_credentials"),
                      r->pool);
     int member = strcmp(action, CC_THROTTLE_LOGIN) == 0;
-    cc_audit(r, dbd, "anonymous", member && *tried ? tried : NULL,
-             apr_pstrcat(r->pool, action, "_failed", NULL), detail ? detail : "");
+    if (cc_audit(r, dbd, "anonymous", member && *tried ? tried : NULL,
+                 apr_pstrcat(r->pool, action, "_failed", NULL), detail ? detail : "")
+        != CC_DONE) {
+        return CC_DB_UNAVAILABLE;
+    }
     if (result != CC_PASSWORD_NOT_SET) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CCLOGNO(00038) "%s refused", action);
     }
+    return result;
 }
 
 /* The guarded part of every login. A failure is counted (it stays so), a
@@ -111,33 +116,116 @@ static cc_result guarded(request_rec *r, ap_dbd_t *dbd, const cc_login_request *
         cc_throttle_withdraw(r, dbd, &attempt);
         return CC_DB_UNAVAILABLE;
     default:
-        audit_failure(r, dbd, action, req->login, result);
-        return result;
+        return audit_failure(r, dbd, action, req->login, result);
     }
+}
+
+/* A login's session and its audit row, written together or not at all. */
+typedef struct session_opening {
+    const char *login;
+    cc_login_outcome *out;
+    cc_result result;   /* what stopped it */
+    const char *detail; /* the audit row's detail: how the person signed in */
+} session_opening;
+
+static int open_member_session(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    session_opening *o = arg;
+    o->result = cc_session_start(r, dbd, o->login, &o->out->token, &o->out->expires);
+    if (o->result == CC_DONE) {
+        o->result = cc_audit_member(r, dbd, o->login, "login", o->detail);
+    }
+    return o->result == CC_DONE ? 0 : -1;
+}
+
+static int open_staff_session(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    session_opening *o = arg;
+    o->result = cc_staff_session_start(r, dbd, o->login, &o->out->token, &o->out->expires);
+    if (o->result == CC_DONE) {
+        o->result =
+            cc_audit(r, dbd, apr_pstrcat(r->pool, "staff:", o->login, NULL), NULL, "staff_login", o->detail);
+    }
+    return o->result == CC_DONE ? 0 : -1;
+}
+
+/* Runs open in a transaction: CC_DONE once committed, else what stopped
+ * it (a failed commit is the database's fault). */
+static cc_result open_session(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *open, session_opening *o)
+{
+    o->result = CC_DB_UNAVAILABLE;
+    if (cc_db_transaction(r, dbd, open, o) != 0) {
+        return o->result == CC_DONE ? CC_DB_UNAVAILABLE : o->result;
+    }
+    return CC_DONE;
 }
 
 cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, const char *user_type,
                           cc_login_outcome *out)
 {
     cc_result result = guarded(r, dbd, req, CC_THROTTLE_LOGIN, check_member, user_type, out);
-    if (result != CC_DONE) {
-        return result;
+    session_opening o = { req->login, out, CC_DONE, "" };
+    if (result == CC_DONE && (result = open_session(r, dbd, open_member_session, &o)) == CC_DONE) {
+        cc_session_hand_over(r, out->token);
     }
-    cc_audit_member(r, dbd, req->login, "login", "");
-    return cc_session_start(r, dbd, req->login, &out->token, &out->expires);
+    return result;
+}
+
+cc_result cc_login_open_member(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *detail,
+                               const char **token)
+{
+    cc_login_outcome out = { NULL, 0, NULL, 0 };
+    session_opening o = { member_no, &out, CC_DONE, detail };
+    cc_result result = open_session(r, dbd, open_member_session, &o);
+    if (result == CC_DONE) {
+        cc_session_hand_over(r, out.token);
+        *token = out.token;
+    }
+    return result;
+}
+
+cc_result cc_login_open_staff(request_rec *r, ap_dbd_t *dbd, const char *login, const char *detail,
+                              const char **token)
+{
+    cc_login_outcome out = { NULL, 0, NULL, 0 };
+    session_opening o = { login, &out, CC_DONE, detail };
+    cc_result result = open_session(r, dbd, open_staff_session, &o);
+    if (result == CC_DONE) {
+        cc_staff_session_hand_over(r, out.token);
+        *token = out.token;
+    }
+    return result;
 }
 
 cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, cc_login_outcome *out)
 {
     cc_result result = guarded(r, dbd, req, CC_THROTTLE_STAFF_LOGIN, check_staff, NULL, out);
-    if (result != CC_DONE) {
-        return result;
+    session_opening o = { req->login, out, CC_DONE, "" };
+    if (result == CC_DONE && (result = open_session(r, dbd, open_staff_session, &o)) == CC_DONE) {
+        /* The institute as the new session's lookup sees it. */
+        result =
+            cc_staff_session_find(r, dbd, out->token, &out->staff) == CC_DONE ? CC_DONE : CC_DB_UNAVAILABLE;
+        if (result == CC_DONE) {
+            cc_staff_session_hand_over(r, out->token);
+        }
     }
-    /* The institute as the new session's lookup sees it. */
-    if (cc_staff_session_start(r, dbd, req->login, &out->token, &out->expires) != CC_DONE
-        || cc_staff_session_find(r, dbd, out->token, &out->staff) != CC_DONE) {
-        return CC_INTERNAL;
+    return result;
+}
+
+static int close_staff_session(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    const cc_staff *staff = arg;
+    return cc_staff_session_end(r, dbd, staff) != CC_DONE
+                   || cc_audit_staff(r, dbd, staff, NULL, "staff_logout", NULL) != CC_DONE
+               ? -1
+               : 0;
+}
+
+cc_result cc_login_staff_logout(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)
+{
+    if (cc_db_transaction(r, dbd, close_staff_session, (void *)staff) != 0) {
+        return CC_DB_UNAVAILABLE;
     }
-    cc_audit(r, dbd, out->staff->actor, NULL, "staff_login", "");
+    cc_staff_session_hand_over(r, NULL);
     return CC_DONE;
 }

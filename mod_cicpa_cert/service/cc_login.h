@@ -44,4 +44,16 @@ cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request 
 /* A staff login: as cc_login_member (never CC_PASSWORD_NOT_SET). */
 cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, cc_login_outcome *out);
 
+/* A session opened for someone whom httpd authenticated (no password of
+ * ours): the session row and its login audit row (with detail) together,
+ * then the cookie. CC_DONE with *token, or CC_DB_UNAVAILABLE / CC_INTERNAL. */
+cc_result cc_login_open_member(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *detail,
+                               const char **token);
+cc_result cc_login_open_staff(request_rec *r, ap_dbd_t *dbd, const char *login, const char *detail,
+                              const char **token);
+
+/* Staff's logout: the session ended and audited together, then the cookie
+ * cleared; CC_DONE or CC_DB_UNAVAILABLE (the session stays). */
+cc_result cc_login_staff_logout(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff);
+
 #endif

@@ -53,6 +53,7 @@ typedef struct comparison {
     const char *request_id; /* the claim and the provider request id */
     cc_face_response resp;  /* the provider's answer */
     const char *now;        /* Unix seconds */
+    cc_result stopped;      /* what rolled a transaction of it back */
 } comparison;
 
 /* Replaces the member's photo (reason NULL) or their upload kept for the
@@ -115,6 +116,16 @@ static cc_result not_charged(const comparison *c)
     }
 }
 
+/* A non-definitive answer: the claim released and the call audited. */
+static int release_uncharged(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    const comparison *c = arg;
+    return cc_member_release_comparison(r, dbd, c->member_no, c->request_id) < 0
+                   || audit_comparison(r, dbd, c) != CC_DONE
+               ? -1
+               : 0;
+}
+
 static cc_result compare_once(request_rec *r, ap_dbd_t *dbd, const cc_member *m, comparison *c,
                               cc_photo_outcome *out)
 {
@@ -130,9 +141,9 @@ static cc_result compare_once(request_rec *r, ap_dbd_t *dbd, const cc_member *m,
                             c->jpeg, c->len };
     c->resp = cc_face_verify(r, pc, &req);
     if (!cc_face_result_is_definitive(c->resp.result)) {
-        cc_member_release_comparison(r, dbd, m->member_no, c->request_id);
-        audit_comparison(r, dbd, c);
-        return not_charged(c);
+        /* Unreleased, the claim holds until it expires: nothing is charged
+         * either way, but the member is told the database failed. */
+        return cc_db_transaction(r, dbd, release_uncharged, c) == 0 ? not_charged(c) : CC_DB_UNAVAILABLE;
     }
     if (cc_db_transaction(r, dbd, settle_definitive, c) != 0) {
         /* Paid for but not recorded: the claim stays until it expires, so
@@ -147,13 +158,19 @@ static cc_result compare_once(request_rec *r, ap_dbd_t *dbd, const cc_member *m,
     return CC_DONE;
 }
 
+/* The photo kept for the review, with its audit row. */
 static int keep_for_review(request_rec *r, ap_dbd_t *dbd, void *arg)
 {
-    const comparison *c = arg;
-    if (cc_member_await_review(r, dbd, c->member_no) != 1) {
+    comparison *c = arg;
+    int awaiting = cc_member_await_review(r, dbd, c->member_no);
+    c->stopped = awaiting == 0 ? CC_UPLOAD_IN_PROGRESS : CC_DB_UNAVAILABLE;
+    if (awaiting != 1 || store_photo_rows(r, dbd, c, "id_type_not_covered") != 0
+        || cc_audit_member(r, dbd, c->member_no, "photo_kept_for_review",
+                           "{\"reason\":\"id_type_not_covered\"}")
+               != CC_DONE) {
         return -1;
     }
-    return store_photo_rows(r, dbd, c, "id_type_not_covered");
+    return 0;
 }
 
 /* The national database holds only resident identity cards: other
@@ -161,9 +178,8 @@ static int keep_for_review(request_rec *r, ap_dbd_t *dbd, void *arg)
 static cc_result review_without_compare(request_rec *r, ap_dbd_t *dbd, comparison *c, cc_photo_outcome *out)
 {
     if (cc_db_transaction(r, dbd, keep_for_review, c) != 0) {
-        return CC_UPLOAD_IN_PROGRESS;
+        return c->stopped;
     }
-    cc_audit_member(r, dbd, c->member_no, "photo_kept_for_review", "{\"reason\":\"id_type_not_covered\"}");
     out->result = "onsite_review";
     return CC_DONE;
 }
@@ -186,7 +202,7 @@ cc_result cc_photo_upload(request_rec *r, ap_dbd_t *dbd, const char *member_no, 
     if (out->missing->nelts > 0) {
         return CC_IDENTITY_INCOMPLETE;
     }
-    comparison c = { m->member_no, jpeg, len, cc_random_token(16, r->pool), { 0 }, cc_db_now(r) };
+    comparison c = { m->member_no, jpeg, len, cc_random_token(16, r->pool), { 0 }, cc_db_now(r), CC_DONE };
     if (!cc_id_type_is_mainland(cc_member_value(m, "id_type"))) {
         return review_without_compare(r, dbd, &c, out);
     }

@@ -205,7 +205,12 @@ static cc_result issue_code(request_rec *r, ap_dbd_t *dbd, const char *member_no
     if ((*destinations)->nelts == 0) {
         return CC_DELIVERY_FAILED;
     }
-    cc_audit_member(r, dbd, member_no, "password_code_sent", channel_names(*destinations, r->pool));
+    if (cc_audit_member(r, dbd, member_no, "password_code_sent", channel_names(*destinations, r->pool))
+        != CC_DONE) {
+        /* Unrecorded, the code is withdrawn: the member asks again later. */
+        CC_DB_EXEC(r, dbd, "cc_password_code_delete", member_no);
+        return CC_DB_UNAVAILABLE;
+    }
     return CC_DONE;
 }
 
@@ -294,7 +299,11 @@ static int apply_reset(request_rec *r, ap_dbd_t *dbd, void *arg)
         || cc_session_end_all(r, dbd, np->member_no) != CC_DONE) {
         return -1;
     }
-    return CC_DB_EXEC(r, dbd, "cc_password_code_delete", np->member_no) < 0 ? -1 : 0;
+    return CC_DB_EXEC(r, dbd, "cc_password_code_delete", np->member_no) < 0
+                   || cc_audit_member(r, dbd, np->member_no, "password_reset", "every session ended")
+                          != CC_DONE
+               ? -1
+               : 0;
 }
 
 cc_result cc_recovery_reset(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *code,
@@ -317,10 +326,12 @@ cc_result cc_recovery_reset(request_rec *r, ap_dbd_t *dbd, const char *member_no
         return CC_WEAK_PASSWORD;
     }
     new_password np = { member_no, bcrypt_hash(r, password) };
-    if (np.hash == NULL || cc_db_transaction(r, dbd, apply_reset, &np) != 0) {
+    if (np.hash == NULL) {
         return CC_INTERNAL;
     }
+    if (cc_db_transaction(r, dbd, apply_reset, &np) != 0) {
+        return CC_DB_UNAVAILABLE;
+    }
     cc_throttle_clear(r, dbd, CC_THROTTLE_LOGIN, member_no);
-    cc_audit_member(r, dbd, member_no, "password_reset", "every session ended");
     return CC_DONE;
 }

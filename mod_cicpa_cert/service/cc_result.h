@@ -13,11 +13,13 @@ typedef enum cc_result {
     CC_DB_UNAVAILABLE,     /* the database failed */
     CC_INTERNAL,           /* anything else failed */
     CC_CSRF,               /* a cookie session's change without its token */
+    CC_CROSS_SITE,         /* a browser's post from a site not allowed (login CSRF) */
     CC_NO_ROUTE,           /* no endpoint at this path */
     CC_METHOD_NOT_ALLOWED, /* the endpoint takes other methods */
     /* request bodies */
     CC_BODY_TOO_LARGE,
     CC_BODY_UNREADABLE,
+    CC_BODY_TIMEOUT, /* the body came too slowly (mod_reqtimeout) */
     CC_PARAMS_MEDIA_TYPE,
     CC_MALFORMED_JSON,
     CC_MALFORMED_FORM,

@@ -16,10 +16,14 @@ typedef struct cc_session {
 
 extern const cc_statement cc_session_statements[]; /* table sessions */
 
-/* Creates a session for member_no, sets the cookie and returns the token in
- * *token. Returns CC_DONE or CC_INTERNAL (logged). */
+/* Writes a session for member_no and returns its token in *token (no
+ * cookie yet: the caller's transaction may still roll the row back).
+ * Returns CC_DONE, CC_DB_UNAVAILABLE or CC_INTERNAL (logged). */
 cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char **token,
                            apr_time_t *expires);
+
+/* Sets the session cookie of token, once its row is committed. */
+void cc_session_hand_over(request_rec *r, const char *token);
 
 /* Finds the live session of the request. Returns CC_DONE with *out set,
  * CC_UNAUTHENTICATED when there is none (or it expired), or CC_INTERNAL on

@@ -49,21 +49,23 @@ def free_port():
 class Database:
     """Direct access for set-up and assertions (never the module's path)."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, name=None):
+        """The suite's database, or (name) one of a test module's own."""
         self.kind = kind
+        self.pg_name = PG_DB + ("_" + name if name else "")
         if kind == "sqlite":
-            self.path = os.path.join(OUT, "db", "cicpa.db")
+            self.path = os.path.join(OUT, "db-" + name if name else "db", "cicpa.db")
             self.driver, self.params = "sqlite3", self.path
         else:
             port = os.environ.get("CICPA_PG_PORT", "54329")
             self.driver = "pgsql"
-            self.params = f"host=127.0.0.1 port={port} dbname={PG_DB} user=postgres"
+            self.params = f"host=127.0.0.1 port={port} dbname={self.pg_name} user=postgres"
 
     def create(self):
         if self.kind == "sqlite":
             lib(f'cc_new_sqlite_db "{self.path}"')
         else:
-            lib(f"cc_new_pg_db {PG_DB}")
+            lib(f"cc_new_pg_db {self.pg_name}")
 
     def _connect(self):
         if self.kind == "sqlite":
@@ -280,30 +282,36 @@ def member1(api):
 _member_seq = [0]
 
 
+def new_member(db, photo=True, drop=(), fields=None, user_type="non_practicing"):
+    """A member of a test's own: a copy of demo member 110000000001
+    (password Demo@2026, photo on file) under a fresh number, with `drop`
+    fields left empty and `fields` overriding values. photo=False leaves it
+    without a photo."""
+    _member_seq[0] += 1
+    number = "19%04d%06d" % (os.getpid() % 10000, _member_seq[0])
+    source = "110000000001"
+    db.query("INSERT INTO members (member_no, user_type, password_hash, photo_status,"
+             " compare_attempts_used, created_at, updated_at)"
+             " SELECT ?, ?, password_hash, ?, compare_attempts_used, created_at, updated_at"
+             " FROM members WHERE member_no = ?",
+             number, user_type, "on_file" if photo else "none", source)
+    values = dict(db.query("SELECT field_key, value FROM member_fields WHERE member_no = ?", source))
+    values.update(fields or {})
+    for key, value in values.items():
+        if key not in drop:
+            db.query("INSERT INTO member_fields (member_no, field_key, value) VALUES (?, ?, ?)",
+                     number, key, value)
+    if photo:
+        db.query("INSERT INTO member_photos (member_no, jpeg_b64, sha256, updated_at)"
+                 " SELECT ?, jpeg_b64, sha256, updated_at FROM member_photos WHERE member_no = ?",
+                 number, source)
+    return number
+
+
 @pytest.fixture
 def make_member(db):
-    """Creates a member of its own for a test that changes state: a copy of
-    demo member 110000000001 (password Demo@2026, photo on file) under a
-    fresh number, with `drop` fields left empty and `fields` overriding
-    values. photo=False leaves it without a photo."""
-    def make(photo=True, drop=(), fields=None, user_type="non_practicing"):
-        _member_seq[0] += 1
-        number = "19%04d%06d" % (os.getpid() % 10000, _member_seq[0])
-        source = "110000000001"
-        db.query("INSERT INTO members (member_no, user_type, password_hash, photo_status,"
-                 " compare_attempts_used, created_at, updated_at)"
-                 " SELECT ?, ?, password_hash, ?, compare_attempts_used, created_at, updated_at"
-                 " FROM members WHERE member_no = ?",
-                 number, user_type, "on_file" if photo else "none", source)
-        values = dict(db.query("SELECT field_key, value FROM member_fields WHERE member_no = ?", source))
-        values.update(fields or {})
-        for key, value in values.items():
-            if key not in drop:
-                db.query("INSERT INTO member_fields (member_no, field_key, value) VALUES (?, ?, ?)",
-                         number, key, value)
-        if photo:
-            db.query("INSERT INTO member_photos (member_no, jpeg_b64, sha256, updated_at)"
-                     " SELECT ?, jpeg_b64, sha256, updated_at FROM member_photos WHERE member_no = ?",
-                     number, source)
-        return number
+    """make(photo=True, drop=(), fields=None, user_type=...): new_member in
+    the suite's database."""
+    def make(**kw):
+        return new_member(db, **kw)
     return make

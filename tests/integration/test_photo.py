@@ -301,6 +301,10 @@ def httpd_of_many_children(db):
     server.stop()
 
 
+# 50 clients on 16 workers: on a loaded machine the workers can all be busy
+# for a moment (the parent then logs AH00484 and the rest wait in the
+# listen queue), which is what this test wants, not a fault.
+@pytest.mark.expected_errors(r"AH00484")
 def test_concurrent_uploads_across_children_make_exactly_one_comparison(request, httpd_of_many_children,
                                                                          make_member, db):
     offset = httpd_of_many_children.log_size()
