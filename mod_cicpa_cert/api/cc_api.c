@@ -27,6 +27,7 @@ static const cc_route routes[] = {
     { "/me/certificate", BIT(M_GET) | BIT(M_POST), 1, cc_api_certificate },
     { "/me/profile", BIT(M_PUT), 1, cc_api_profile_put },
     { "/contacts", BIT(M_GET), 0, cc_api_contacts },
+    { "/health", BIT(M_GET), 0, cc_api_health },
 };
 
 /* The route of the request's method whose path ends the URI (every path

@@ -1,6 +1,7 @@
 #include "cc_audit.h"
 #include "cc_captcha_store.h"
 #include "cc_certificate.h"
+#include "cc_health.h"
 #include "cc_institute.h"
 #include "cc_login.h"
 #include "cc_member.h"
@@ -19,4 +20,4 @@ const cc_statement *const cc_service_statements[] = { cc_session_statements,   c
                                                       cc_captcha_statements,   cc_login_statements,
                                                       cc_recovery_statements,  cc_photo_statements,
                                                       cc_profile_statements,   cc_certificate_statements,
-                                                      cc_reference_statements, NULL };
+                                                      cc_reference_statements, cc_health_statements, NULL };

@@ -4,13 +4,16 @@ Whatever one node knows (sessions, CSRF tokens, the one comparison, the
 limits) the other knows too, and a graceful restart loses no request."""
 import concurrent.futures
 import os
+import socket
 import subprocess
+import threading
 import time
+import types
 
 import pytest
 import requests
 
-from conftest import DB_KIND, OUT, Api, Httpd, free_port
+from conftest import DB_KIND, OUT, Api, Httpd, free_port, lib
 from providers import Provider
 from test_photo import MATCH, MEMBER2_ID, attempts_used, photo, upload_raw
 
@@ -29,13 +32,16 @@ LIMIT = 30
 class Balancer:
     """A plain httpd that spreads requests over the nodes in turn."""
 
-    def __init__(self, port, nodes):
+    def __init__(self, port, nodes, name="balancer", hcheck=False):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self.root = os.path.join(OUT, "balancer")
+        self.root = os.path.join(OUT, name)
         self.conf = os.path.join(self.root, "httpd.conf")
         os.makedirs(self.root, exist_ok=True)
-        members = "\n".join(f"    BalancerMember {n.url} retry=1" for n in nodes)
+        # mod_proxy_hcheck asks each node's health endpoint every second
+        # and takes a node out after one failed check (README: Several nodes).
+        checks = " hcmethod=GET hcuri=/cert/api/health hcinterval=1 hcfails=1 hcpasses=1" if hcheck else ""
+        members = "\n".join(f"    BalancerMember {n.url} retry=1{checks}" for n in nodes)
         user = "www-data" if os.getuid() == 0 else os.environ.get("USER", "nobody")
         with open(self.conf, "w") as f:
             f.write(f"""ServerRoot "{self.root}"
@@ -55,6 +61,7 @@ LoadModule proxy_module {MODULES}/mod_proxy.so
 LoadModule proxy_http_module {MODULES}/mod_proxy_http.so
 LoadModule proxy_balancer_module {MODULES}/mod_proxy_balancer.so
 LoadModule lbmethod_byrequests_module {MODULES}/mod_lbmethod_byrequests.so
+{f"LoadModule proxy_hcheck_module {MODULES}/mod_proxy_hcheck.so" if hcheck else ""}
 <Proxy balancer://nodes>
 {members}
     ProxySet lbmethod=byrequests
@@ -82,6 +89,62 @@ ProxyPassReverse / balancer://nodes/
             time.sleep(0.1)
 
 
+class Forwarder:
+    """A TCP forwarder on 127.0.0.1 between one node and PostgreSQL: stopping
+    it makes the database unreachable for that node only."""
+
+    def __init__(self, target_port):
+        self.target = ("127.0.0.1", target_port)
+        self.port = free_port()
+        self.links = []
+        self.lock = threading.Lock()
+        self.server = None
+
+    def start(self):
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", self.port))
+        self.server.listen(64)
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def _accept(self, server):
+        while True:
+            try:
+                client, _ = server.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return
+            with self.lock:
+                self.links += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stop(self):
+        """Refuses new connections and cuts the open ones."""
+        self.server.close()
+        with self.lock:
+            links, self.links = self.links, []
+        for s in links:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
 @pytest.fixture(scope="module")
 def cluster(db):
     provider = Provider("match")
@@ -90,21 +153,31 @@ def cluster(db):
              + f"CicpaCertFaceVerifierUrl {provider.url}\n"
              + f"CicpaCertVerifyUrl http://127.0.0.1:{port}/cert/verify/\n"
              + f"CicpaCertCaptchaRate {LIMIT}\nCicpaCertVerifyRate {LIMIT}\n")
-    nodes = [Httpd(db, name=f"node-{n}", extra_conf=extra) for n in "ab"]
+    pg_port = int(os.environ.get("CICPA_PG_PORT", "54329"))
+    forwarder = Forwarder(pg_port)
+    forwarder.start()
+    # Node b reaches PostgreSQL through the forwarder only.
+    via_forwarder = types.SimpleNamespace(
+        driver=db.driver, params=db.params.replace(f"port={pg_port}", f"port={forwarder.port}"))
+    nodes = [Httpd(db, name="node-a", extra_conf=extra), Httpd(via_forwarder, name="node-b", extra_conf=extra)]
     for node in nodes:
         assert node.start() == 0, node.log_text()
     balancer = Balancer(port, nodes)
     balancer.start()
-    yield balancer, nodes, provider
-    balancer.stop()
+    checked = Balancer(free_port(), nodes, name="balancer-hcheck", hcheck=True)
+    checked.start()
+    yield balancer, nodes, provider, checked, forwarder
+    for b in (balancer, checked):
+        b.stop()
     for node in nodes:
         node.stop()
     provider.close()
+    forwarder.stop()
 
 
-def served_by(node, since):
+def served_by(node, since, path=""):
     with open(os.path.join(node.root, "access.log")) as f:
-        return len(f.readlines()[since:])
+        return sum(path in line for line in f.readlines()[since:])
 
 
 def access_size(node):
@@ -113,7 +186,7 @@ def access_size(node):
 
 
 def test_login_on_one_node_is_a_session_on_the_other(cluster):
-    balancer, (a, b), _ = cluster
+    balancer, (a, b), *_ = cluster
     api = Api(a.url)
     assert api.login("110000000001").status_code == 200
     on_b = requests.get(b.url + "/cert/api/me", headers=api.bearer())
@@ -123,11 +196,12 @@ def test_login_on_one_node_is_a_session_on_the_other(cluster):
     before = [access_size(a), access_size(b)]
     answers = [through.http.get(through.url("/me")).status_code for _ in range(10)]
     assert answers == [200] * 10
-    assert served_by(a, before[0]) >= 4 and served_by(b, before[1]) >= 4, "no round robin"
+    assert served_by(a, before[0], "/api/me HTTP") >= 4 and served_by(b, before[1], "/api/me HTTP") >= 4, \
+        "no round robin"
 
 
 def test_csrf_and_logout_hold_across_nodes(cluster):
-    _, (a, b), _ = cluster
+    _, (a, b), *_ = cluster
     on_a = Api(a.url)
     assert on_a.login("110000000001").status_code == 200
     on_b = requests.Session()
@@ -142,7 +216,7 @@ def test_csrf_and_logout_hold_across_nodes(cluster):
 
 
 def test_parallel_uploads_over_both_nodes_make_one_comparison(cluster, make_member, db):
-    _, (a, b), provider = cluster
+    _, (a, b), provider, *_ = cluster
     number = make_member(photo=False, fields=MEMBER2_ID)
     api = Api(a.url)
     assert api.login(number).status_code == 200
@@ -168,18 +242,18 @@ def allowed(url, count, client):
 
 
 def test_captcha_limit_is_one_limit_over_both_nodes(cluster):
-    balancer, _, _ = cluster
+    balancer, *_ = cluster
     assert abs(allowed(balancer.url + "/cert/api/captcha", 200, "203.0.113.10") - LIMIT) <= 1
 
 
 def test_verification_limit_is_one_limit_over_both_nodes(cluster):
-    balancer, _, _ = cluster
+    balancer, *_ = cluster
     got = allowed(balancer.url + "/cert/verify/AAAAAAAAAAAAAAAAAAAAAA", 300, "203.0.113.11")
     assert abs(got - LIMIT) <= 1
 
 
 def test_graceful_restart_of_each_node_loses_no_download(cluster):
-    balancer, nodes, _ = cluster
+    balancer, nodes, *_ = cluster
     api = Api(balancer.url)
     assert api.login("110000000001").status_code == 200
     stop = time.time() + 8
@@ -201,3 +275,46 @@ def test_graceful_restart_of_each_node_loses_no_download(cluster):
     assert len(results) > 20
     assert all(status == 200 and head == b"%PDF-" for status, head in results), \
         {s for s, _ in results}
+
+
+def health(node):
+    return requests.get(node.url + "/cert/api/health", timeout=5)
+
+
+def is_clean_503(r):
+    """The module's answer when it cannot serve: JSON, a Chinese message."""
+    if r.status_code != 503 or not r.headers.get("Content-Type", "").startswith("application/json"):
+        return False
+    message = r.json()["error"]["message"]
+    return any("\u4e00" <= ch <= "\u9fff" for ch in message)
+
+
+def test_health_says_ok_without_a_session_or_personal_data(cluster):
+    _, nodes, *_ = cluster
+    for node in nodes:
+        r = health(node)
+        assert r.status_code == 200 and r.json() == {"status": "ok"}
+        assert "Set-Cookie" not in r.headers and r.headers["Cache-Control"] == "no-store"
+
+
+def test_node_without_its_database_fails_health_and_the_balancer_routes_around_it(cluster):
+    _, (a, b), _, checked, forwarder = cluster
+    forwarder.stop()
+    try:
+        deadline = time.time() + 10
+        while health(b).status_code != 503 and time.time() < deadline:
+            time.sleep(0.2)
+        down = health(b)
+        assert is_clean_503(down), down.text
+        assert health(a).status_code == 200
+        time.sleep(3)  # mod_proxy_hcheck (every second) takes b out
+        before = [access_size(a), access_size(b)]
+        answers = [requests.get(checked.url + "/cert/api/contacts").status_code for _ in range(20)]
+        assert answers == [200] * 20
+        assert served_by(a, before[0], "/contacts") == 20 and served_by(b, before[1], "/contacts") == 0
+    finally:
+        forwarder.start()
+    deadline = time.time() + 10
+    while health(b).status_code != 200 and time.time() < deadline:
+        time.sleep(0.2)
+    assert health(b).status_code == 200, "node b does not heal once its database is back"
