@@ -51,7 +51,7 @@ cc_result cc_session_start(request_rec *r, ap_dbd_t *dbd, const char *member_no,
     if (CC_DB_EXEC(r, dbd, "cc_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool), member_no,
                    created, cc_db_int(r, apr_time_sec(*expires)))
         != 1) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     cc_session_set_cookie(r, conf->cookie_name, *token, apr_time_sec(conf->session_lifetime));
     return CC_DONE;
@@ -99,7 +99,7 @@ cc_result cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
     const char *hash = cc_sha256_hex(token, strlen(token), r->pool);
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_session_find", hash, cc_db_now(r));
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts == 0) {
         return CC_UNAUTHENTICATED;
@@ -117,12 +117,12 @@ cc_result cc_session_find(request_rec *r, ap_dbd_t *dbd, cc_session **out)
 cc_result cc_session_end(request_rec *r, ap_dbd_t *dbd, const cc_session *session)
 {
     cc_session_set_cookie(r, cc_server_conf_get(r->server)->cookie_name, "", 0);
-    return CC_DB_EXEC(r, dbd, "cc_session_delete", session->token_hash) < 0 ? CC_INTERNAL : CC_DONE;
+    return CC_DB_EXEC(r, dbd, "cc_session_delete", session->token_hash) < 0 ? CC_DB_UNAVAILABLE : CC_DONE;
 }
 
 cc_result cc_session_end_all(request_rec *r, ap_dbd_t *dbd, const char *member_no)
 {
-    return CC_DB_EXEC(r, dbd, "cc_session_delete_member", member_no) < 0 ? CC_INTERNAL : CC_DONE;
+    return CC_DB_EXEC(r, dbd, "cc_session_delete_member", member_no) < 0 ? CC_DB_UNAVAILABLE : CC_DONE;
 }
 
 int cc_session_csrf_ok(request_rec *r, const cc_session *session, apr_table_t *params)

@@ -40,7 +40,7 @@ cc_result cc_staff_session_start(request_rec *r, ap_dbd_t *dbd, const char *logi
     if (CC_DB_EXEC(r, dbd, "cc_staff_session_insert", cc_sha256_hex(*token, strlen(*token), r->pool), login,
                    created, cc_db_int(r, apr_time_sec(*expires)))
         != 1) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     cc_session_set_cookie(r, cookie_name(r), *token, apr_time_sec(lifetime));
     return CC_DONE;
@@ -57,7 +57,7 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
     const char *hash = cc_sha256_hex(token, strlen(token), r->pool);
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_staff_session_find", hash, cc_db_now(r));
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts == 0) {
         return CC_UNAUTHENTICATED;
@@ -78,6 +78,6 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
 cc_result cc_staff_session_end(request_rec *r, ap_dbd_t *dbd, const cc_staff *staff)
 {
     cc_session_set_cookie(r, cookie_name(r), "", 0);
-    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0 ? CC_INTERNAL
+    return CC_DB_EXEC(r, dbd, "cc_staff_session_delete", staff->session.token_hash) < 0 ? CC_DB_UNAVAILABLE
                                                                                         : CC_DONE;
 }

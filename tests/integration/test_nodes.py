@@ -111,9 +111,13 @@ class Forwarder:
         while True:
             try:
                 client, _ = server.accept()
-                upstream = socket.create_connection(self.target)
             except OSError:
                 return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:  # PostgreSQL is down: refuse as it would
+                client.close()
+                continue
             with self.lock:
                 self.links += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
@@ -318,3 +322,66 @@ def test_node_without_its_database_fails_health_and_the_balancer_routes_around_i
     while health(b).status_code != 200 and time.time() < deadline:
         time.sleep(0.2)
     assert health(b).status_code == 200, "node b does not heal once its database is back"
+
+
+def test_database_outage_gets_clean_503_nothing_half_written_and_heals(cluster, make_member, db):
+    balancer, *_ = cluster
+    members = []
+    for n, number in enumerate(make_member() for _ in range(8)):
+        api = Api(balancer.url)
+        api.http.headers["X-Forwarded-For"] = f"198.51.100.{n + 1}"
+        assert api.login(number).status_code == 200
+        members.append(api)
+    answers, stop, count = [], threading.Event(), [0]
+
+    def requests_of(i):
+        """One round of what members and the public do: read, download (the
+        first download of each member issues the certificate, audited), a
+        verification check and a captcha (both counted limits)."""
+        api = members[i % len(members)]
+        client = {"X-Forwarded-For": f"192.0.2.{i % 250 + 1}", "Accept": "application/json"}
+        return [api.http.get(api.url("/me"), headers=api.bearer()),
+                api.http.get(api.url("/me/certificate"), params={"confirm": "1"}, headers=api.bearer()),
+                requests.get(balancer.url + "/cert/verify/AAAAAAAAAAAAAAAAAAAAAA", headers=client),
+                requests.get(balancer.url + "/cert/api/captcha", headers=client)]
+
+    def loop():
+        while not stop.is_set():
+            count[0] += 1
+            answers.append((time.time(), requests_of(count[0])))
+
+    worker = threading.Thread(target=loop)
+    worker.start()
+    try:
+        time.sleep(1)
+        down_from = time.time()
+        lib("cc_pg_stop")
+        time.sleep(10)
+    finally:
+        up_from = time.time()
+        lib("cc_pg_start")
+    back_at = time.time()
+    healed = None
+    while time.time() < back_at + 15:
+        if answers and answers[-1][0] > back_at and all(r.status_code in (200, 404) for r in answers[-1][1]):
+            healed = answers[-1][0] - back_at
+            break
+        time.sleep(0.2)
+    stop.set()
+    worker.join()
+    # pg_ctl's fast stop takes a moment; from then on every answer is a
+    # clean 503, and every answer at all is a success or a clean 503.
+    during = [r for at, rs in answers if down_from + 3 < at < up_from for r in rs]
+    assert len(during) > 20 and all(is_clean_503(r) for r in during), \
+        {(r.status_code, r.text[:80]) for r in during}
+    unclean = [(r.status_code, r.url, r.text[:80]) for _, rs in answers for r in rs
+               if r.status_code not in (200, 404) and not is_clean_503(r)]
+    assert unclean == []
+    assert healed is not None, "the nodes do not heal without a restart"
+    issued = db.query("SELECT COUNT(*) FROM certificates c WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
+                      " WHERE a.action = 'certificate_issued' AND a.detail = c.serial)")[0][0]
+    orphans = db.query("SELECT COUNT(*) FROM audit_log a WHERE a.action = 'certificate_issued' AND NOT EXISTS"
+                       " (SELECT 1 FROM certificates c WHERE c.serial = a.detail)")[0][0]
+    claims = db.query("SELECT COUNT(*) FROM members WHERE compare_claim <> ''")[0][0]
+    assert (issued, orphans, claims) == (0, 0, 0)
+    print(f"healed {healed:.1f} s after PostgreSQL was back")
