@@ -385,3 +385,33 @@ def test_database_outage_gets_clean_503_nothing_half_written_and_heals(cluster, 
     claims = db.query("SELECT COUNT(*) FROM members WHERE compare_claim <> ''")[0][0]
     assert (issued, orphans, claims) == (0, 0, 0)
     print(f"healed {healed:.1f} s after PostgreSQL was back")
+
+
+@pytest.fixture
+def node_that_cannot_count(db):
+    """A node whose database role may read throttle_events but not add to
+    them: every limit fails to count."""
+    db.query("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cicpa_no_throttle')"
+             " THEN CREATE ROLE cicpa_no_throttle LOGIN; END IF; END $$")
+    db.query("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO cicpa_no_throttle")
+    db.query("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO cicpa_no_throttle")
+    db.query("REVOKE INSERT ON throttle_events FROM cicpa_no_throttle")
+    role = types.SimpleNamespace(driver=db.driver, params=db.params.replace("user=postgres", "user=cicpa_no_throttle"))
+    node = Httpd(role, name="node-no-throttle", extra_conf="CicpaCertCaptcha Off\n")
+    assert node.start() == 0, node.log_text()
+    yield node
+    node.stop()
+
+
+def test_a_limit_that_cannot_be_counted_refuses_right_and_wrong_passwords_alike(node_that_cannot_count, db):
+    node = node_that_cannot_count
+    sessions = db.query("SELECT COUNT(*) FROM sessions")[0][0]
+    right = Api(node.url).login("110000000001", captcha=False)
+    wrong = Api(node.url).login("110000000001", password="Wrong@2026", captcha=False)
+    assert is_clean_503(right) and right.json() == wrong.json() and wrong.status_code == 503
+    assert right.json()["error"]["code"] == "database_unavailable"
+    assert "Set-Cookie" not in right.headers
+    assert db.query("SELECT COUNT(*) FROM sessions")[0][0] == sessions
+    for path in ("/cert/api/captcha", "/cert/verify/AAAAAAAAAAAAAAAAAAAAAA"):
+        refused = requests.get(node.url + path, headers={"Accept": "application/json"})
+        assert is_clean_503(refused), refused.text
