@@ -4,6 +4,7 @@ Whatever one node knows (sessions, CSRF tokens, the one comparison, the
 limits) the other knows too, and a graceful restart loses no request."""
 import concurrent.futures
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -387,10 +388,10 @@ def test_database_outage_gets_clean_503_nothing_half_written_and_heals(cluster, 
     print(f"healed {healed:.1f} s after PostgreSQL was back")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def node_that_cannot_count(db):
     """A node whose database role may read throttle_events but not add to
-    them: every limit fails to count."""
+    them: every limit fails to count. It has no mod_remoteip."""
     db.query("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cicpa_no_throttle')"
              " THEN CREATE ROLE cicpa_no_throttle LOGIN; END IF; END $$")
     db.query("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO cicpa_no_throttle")
@@ -415,3 +416,15 @@ def test_a_limit_that_cannot_be_counted_refuses_right_and_wrong_passwords_alike(
     for path in ("/cert/api/captcha", "/cert/verify/AAAAAAAAAAAAAAAAAAAAAA"):
         refused = requests.get(node.url + path, headers={"Accept": "application/json"})
         assert is_clean_503(refused), refused.text
+
+
+def test_forwarded_requests_without_remoteip_are_warned_about_once_per_child(node_that_cannot_count):
+    node = node_that_cannot_count
+    offset = node.log_size()
+    for _ in range(12):
+        requests.get(node.url + "/cert/api/contacts", headers={"X-Forwarded-For": "203.0.113.7"})
+    time.sleep(0.5)
+    warnings = [line for line in node.log_since(offset) if "CC00047" in line]
+    pids = [re.search(r"\[pid (\d+)", line).group(1) for line in warnings]
+    assert warnings and len(set(pids)) == len(pids), warnings
+    assert all("[cicpa_cert:warn]" in line and "mod_remoteip is not loaded" in line for line in warnings)
