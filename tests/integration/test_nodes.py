@@ -139,6 +139,10 @@ class Forwarder:
 
     def stop(self):
         """Refuses new connections and cuts the open ones."""
+        try:  # wakes the accepting thread (close alone would not)
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.server.close()
         with self.lock:
             links, self.links = self.links, []
@@ -158,6 +162,9 @@ def cluster(db):
              + f"CicpaCertFaceVerifierUrl {provider.url}\n"
              + f"CicpaCertVerifyUrl http://127.0.0.1:{port}/cert/verify/\n"
              + f"CicpaCertCaptchaRate {LIMIT}\nCicpaCertVerifyRate {LIMIT}\n")
+    # The limits count per client address in the shared database: the other
+    # suites' captchas from 127.0.0.1 must not count against these nodes.
+    db.query("DELETE FROM throttle_events")
     pg_port = int(os.environ.get("CICPA_PG_PORT", "54329"))
     forwarder = Forwarder(pg_port)
     forwarder.start()
@@ -205,10 +212,10 @@ def test_login_on_one_node_is_a_session_on_the_other(cluster):
         "no round robin"
 
 
-def test_csrf_and_logout_hold_across_nodes(cluster):
+def test_csrf_and_logout_hold_across_nodes(cluster, make_member):
     _, (a, b), *_ = cluster
     on_a = Api(a.url)
-    assert on_a.login("110000000001").status_code == 200
+    assert on_a.login(make_member()).status_code == 200
     on_b = requests.Session()
     on_b.cookies.update(on_a.http.cookies)
     change = {"mobile": "13900139001"}
@@ -312,7 +319,10 @@ def test_node_without_its_database_fails_health_and_the_balancer_routes_around_i
         down = health(b)
         assert is_clean_503(down), down.text
         assert health(a).status_code == 200
-        time.sleep(3)  # mod_proxy_hcheck (every second) takes b out
+        # mod_proxy_hcheck (every second) takes b out: then ten in a row pass.
+        deadline, good = time.time() + 15, 0
+        while good < 10 and time.time() < deadline:
+            good = good + 1 if requests.get(checked.url + "/cert/api/contacts").status_code == 200 else 0
         before = [access_size(a), access_size(b)]
         answers = [requests.get(checked.url + "/cert/api/contacts").status_code for _ in range(20)]
         assert answers == [200] * 20
@@ -325,7 +335,19 @@ def test_node_without_its_database_fails_health_and_the_balancer_routes_around_i
     assert health(b).status_code == 200, "node b does not heal once its database is back"
 
 
-def test_database_outage_gets_clean_503_nothing_half_written_and_heals(cluster, make_member, db):
+def heal_every_child(server):
+    """New connections until eight in a row get an answer from the database:
+    each child of server has met the broken connection and reopened it."""
+    deadline, good = time.time() + 15, 0
+    while good < 8 and time.time() < deadline:
+        good = good + 1 if server.answers_from_database() else 0
+    assert good >= 8, "the suite's httpd does not heal"
+
+
+# The suite's own httpd loses its connections too: its children heal at their
+# first failed statement, which it logs.
+@pytest.mark.expected_errors(r"CC000(09|11|12):", r"\[dbd:error\]")
+def test_database_outage_gets_clean_503_nothing_half_written_and_heals(cluster, make_member, db, httpd):
     balancer, *_ = cluster
     members = []
     for n, number in enumerate(make_member() for _ in range(8)):
@@ -370,6 +392,7 @@ def test_database_outage_gets_clean_503_nothing_half_written_and_heals(cluster, 
         time.sleep(0.2)
     stop.set()
     worker.join()
+    heal_every_child(httpd)
     # pg_ctl's fast stop takes a moment; from then on every answer is a
     # clean 503, and every answer at all is a success or a clean 503.
     during = [r for at, rs in answers if down_from + 3 < at < up_from for r in rs]

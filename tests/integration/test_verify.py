@@ -287,7 +287,7 @@ def test_checks_are_rate_limited_per_address(db):
     server = Httpd(db, name="verify-rate", extra_conf="CicpaCertVerifyRate 3\n")
     assert server.start() == 0, server.log_text()
     # The other tests' checks from 127.0.0.1 count too: start from none.
-    db.query("DELETE FROM throttle_events WHERE scope LIKE 'verify-%'")
+    db.query("DELETE FROM throttle_events WHERE scope LIKE ?", "verify-%")
     try:  # a new connection each: the limit holds over the httpd children
         codes = [requests.get(server.url + "/cert/verify/AAAAAAAAAAAAAAAAAAAAAA").status_code
                  for _ in range(5)]
