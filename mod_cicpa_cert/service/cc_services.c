@@ -14,10 +14,10 @@
 #include "cc_staff_session.h"
 #include "cc_throttle.h"
 
-const cc_statement *const cc_service_statements[] = { cc_session_statements,   cc_staff_session_statements,
-                                                      cc_member_statements,    cc_institute_statements,
-                                                      cc_audit_statements,     cc_throttle_statements,
-                                                      cc_captcha_statements,   cc_login_statements,
-                                                      cc_recovery_statements,  cc_photo_statements,
-                                                      cc_profile_statements,   cc_certificate_statements,
-                                                      cc_reference_statements, cc_health_statements, NULL };
+const cc_statement *const cc_service_statements[] = {
+    cc_session_statements,   cc_staff_session_statements, cc_member_statements,
+    cc_institute_statements, cc_audit_statements,         cc_throttle_statements,
+    cc_captcha_statements,   cc_login_statements,         cc_recovery_statements,
+    cc_photo_statements,     cc_profile_statements,       cc_certificate_statements,
+    cc_reference_statements, cc_health_statements,        NULL
+};
