@@ -90,7 +90,7 @@ const command_rec cc_directives[] = {
     CC_NUMBER("CicpaCertValidityDays", cert.validity_days, 0, 0, 36500,
               "Days a certificate is valid from its issue (0: no end)"),
     CC_NUMBER("CicpaCertVerifyRate", cert.verify_rate, 30, 1, 6000,
-              "Verification requests a minute per client address and httpd child"),
+              "Verification requests a minute per client address (over all children and nodes)"),
     CC_FLAG("CicpaCertVerifyPhoto", cert.verify_photo, 0,
             "Show the certificate's photo on the verification page"),
     /* Login hardening and password recovery. */
@@ -98,7 +98,7 @@ const command_rec cc_directives[] = {
     CC_NUMBER("CicpaCertCaptchaLifetime", captcha_lifetime, 300, 30, 3600,
               "Seconds a captcha may be answered"),
     CC_NUMBER("CicpaCertCaptchaRate", captcha_rate, 30, 1, 6000,
-              "New captchas a minute per client address and httpd child"),
+              "New captchas a minute per client address (over all children and nodes)"),
     CC_FLAG("CicpaCertCaptchaTestHeader", captcha_test_header, 0,
             "TESTS ONLY: send each captcha's answer in X-Captcha-Answer"),
     CC_NUMBER("CicpaCertLoginMaxFailures", login_max_failures, 5, 1, 100000,

@@ -7,7 +7,6 @@
 #include "cc_module.h"
 #include "cc_pdf.h"
 #include "cc_font.h"
-#include "cc_rate.h"
 #include "cc_config_proof.h"
 
 /* A whole-number field that no directive has set (texts: NULL). */
@@ -45,8 +44,7 @@ typedef struct cc_server_conf {
     cc_staff_conf staff;            /* institute staff administration */
     int captcha;                    /* CicpaCertCaptcha: login and recovery need a captcha */
     int captcha_lifetime;           /* CicpaCertCaptchaLifetime, in seconds */
-    int captcha_rate;               /* CicpaCertCaptchaRate: new captchas a minute per address */
-    cc_rate *captcha_limiter;       /* that limit, made at startup (per child) */
+    int captcha_rate;               /* CicpaCertCaptchaRate: new captchas a minute per address (throttle) */
     int captcha_test_header;        /* CicpaCertCaptchaTestHeader: answers in X-Captcha-Answer (tests only) */
     int login_max_failures;         /* CicpaCertLoginMaxFailures: per member number in the window */
     int login_max_address_failures; /* CicpaCertLoginMaxFailuresPerAddress: per client address */

@@ -194,17 +194,8 @@ int cc_config_start(apr_pool_t *pconf, server_rec *s)
     cc_config_warn(pconf, s);
     for (server_rec *sp = s; sp; sp = sp->next) {
         cc_server_conf *conf = cc_server_conf_get(sp);
-        if (!cc_config_mounted(sp) || conf->captcha_limiter != NULL) {
+        if (!cc_config_mounted(sp)) {
             continue;
-        }
-        conf->captcha_limiter = cc_rate_create(conf->captcha_rate, pconf);
-        conf->cert.rate = cc_rate_create(conf->cert.verify_rate, pconf);
-        if (conf->captcha_limiter == NULL || conf->cert.rate == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, sp,
-                         CCLOGNO(00007) "%s: CicpaCertCaptchaRate/CicpaCertVerifyRate:"
-                                        " a rate limiter's mutex could not be created",
-                         cc_server_name(pconf, sp));
-            return !OK;
         }
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, sp, CCLOGNO(00008) "%s: certificates: %s",
                      cc_server_name(pconf, sp), cc_proof_conf_summary(&conf->cert, pconf));

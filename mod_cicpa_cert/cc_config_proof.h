@@ -10,7 +10,6 @@
 #include "cc_pdf.h"
 #include "cc_qr_claim.h"
 #include "cc_pdf_sign.h"
-#include "cc_rate.h"
 
 typedef struct cc_proof_conf {
     const char *verify_url;            /* CicpaCertVerifyUrl: QR code base, ends with '/' */
@@ -27,7 +26,6 @@ typedef struct cc_proof_conf {
     apr_array_header_t *keys; /* cc_sign_key *: qr_key, then the former ones */
     cc_pdf_signer *signer;    /* signs the PDF */
     apr_hash_t *seals;        /* institute code -> cc_cert_image * */
-    cc_rate *rate;            /* limits the verification page (made per start) */
 } cc_proof_conf;
 
 /* Loads the keys, the signer and the seals of conf's paths into p (the

@@ -19,6 +19,7 @@ static const reply replies[CC_RESULT_COUNT] = {
     [CC_UNAUTHENTICATED] = { HTTP_UNAUTHORIZED, "unauthenticated", "请先登录（会话不存在或已过期）" },
     [CC_NOT_FOUND] = { HTTP_NOT_FOUND, "not_found", "未找到" },
     [CC_DB_UNAVAILABLE] = { HTTP_SERVICE_UNAVAILABLE, "database_unavailable", "系统繁忙，请稍后再试" },
+    [CC_NODE_NOT_READY] = { HTTP_SERVICE_UNAVAILABLE, "not_ready", "本服务节点暂不可用，请稍后再试" },
     [CC_INTERNAL] = { HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试" },
     [CC_CROSS_SITE] = { HTTP_FORBIDDEN, "cross_site", "不接受来自其他网站的请求，请在本站页面操作" },
     [CC_CSRF] = { HTTP_FORBIDDEN, "csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试" },

@@ -8,6 +8,7 @@
 #include "cc_db.h"
 #include "cc_face_client.h"
 #include "cc_face_reference.h"
+#include "cc_proxied.h"
 #include "cc_services.h"
 #include "cc_verify.h"
 
@@ -37,6 +38,8 @@ static void cc_register_hooks(apr_pool_t *p)
     ap_hook_check_config(cc_config_check, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_test_config(cc_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    static const char *const after_remoteip[] = { "mod_remoteip.c", NULL };
+    ap_hook_post_read_request(cc_proxied_check, after_remoteip, NULL, APR_HOOK_LAST);
     ap_hook_handler(cc_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_admin_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_face_reference_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -36,6 +36,7 @@ static const cc_route routes[] = {
     { "/me/certificate", BIT(M_GET) | BIT(M_POST), MEMBER, cc_api_certificate },
     { "/me/profile", BIT(M_PUT), MEMBER, cc_api_profile_put },
     { "/contacts", BIT(M_GET), ANYONE, cc_api_contacts },
+    { "/health", BIT(M_GET), ANYONE, cc_api_health },
 };
 
 /* The route of the request's method whose path ends the URI (every path

@@ -35,5 +35,6 @@ int cc_api_photo_check(cc_api_ctx *ctx);     /* POST /photo/check */
 int cc_api_certificate(cc_api_ctx *ctx);     /* GET, POST /me/certificate (cc_api_cert.c) */
 int cc_api_profile_put(cc_api_ctx *ctx);     /* PUT /me/profile (cc_api_profile.c) */
 int cc_api_contacts(cc_api_ctx *ctx);        /* GET /contacts */
+int cc_api_health(cc_api_ctx *ctx);          /* GET /health (cc_api_health.c) */
 
 #endif

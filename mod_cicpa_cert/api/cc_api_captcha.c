@@ -7,9 +7,9 @@
 #include "cc_api_input.h"
 #include "cc_captcha_store.h"
 #include "cc_http.h"
-#include "cc_rate.h"
 #include "cc_reply.h"
 #include "cc_text.h"
+#include "cc_throttle.h"
 
 static const char *data_uri(request_rec *r, const cc_captcha *captcha)
 {
@@ -18,26 +18,25 @@ static const char *data_uri(request_rec *r, const cc_captcha *captcha)
     return apr_pstrcat(r->pool, "data:image/jpeg;base64,", b64, NULL);
 }
 
-/* Each captcha costs a drawing and a row: a client gets CicpaCertCaptchaRate
- * a minute (per httpd child). 0 when it may have one, else the seconds to wait. */
-static int wait_for_rate(cc_api_ctx *ctx)
-{
-    int retry_after = 0;
-    const char *client = cc_client_key(ctx->r->useragent_ip, ctx->r->pool);
-    return cc_rate_take(ctx->conf->captcha_limiter, client, apr_time_now(), &retry_after) ? 0 : retry_after;
-}
-
 int cc_api_captcha(cc_api_ctx *ctx)
 {
     request_rec *r = ctx->r;
     cc_captcha captcha;
     const char *id;
-    int retry_after = wait_for_rate(ctx);
-    if (retry_after > 0) {
-        apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, retry_after));
-        return cc_reply_with(r, CC_TOO_MANY_CAPTCHAS, json_pack("{s:i}", "retry_after", retry_after));
+    /* Each captcha costs a drawing and a row: a client address gets
+     * CicpaCertCaptchaRate a minute, over all children and nodes. */
+    apr_int64_t retry_after;
+    cc_result result =
+        cc_throttle_rate(r, ctx->dbd, CC_THROTTLE_CAPTCHA, ctx->conf->captcha_rate, &retry_after);
+    if (result == CC_TOO_MANY_ATTEMPTS) {
+        apr_table_setn(r->err_headers_out, "Retry-After", apr_off_t_toa(r->pool, retry_after));
+        return cc_reply_with(r, CC_TOO_MANY_CAPTCHAS,
+                             json_pack("{s:I}", "retry_after", (json_int_t)retry_after));
     }
-    cc_result result = cc_captcha_store_new(r, ctx->dbd, ctx->conf->captcha_lifetime, &captcha, &id);
+    if (result != CC_DONE) {
+        return cc_reply(r, result);
+    }
+    result = cc_captcha_store_new(r, ctx->dbd, ctx->conf->captcha_lifetime, &captcha, &id);
     if (result != CC_DONE) {
         return cc_reply(r, result);
     }

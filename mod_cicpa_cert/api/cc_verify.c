@@ -13,6 +13,7 @@
 #include "cc_http.h"
 #include "cc_reply.h"
 #include "cc_text.h"
+#include "cc_throttle.h"
 #include "cc_verify.h"
 
 /* The page has no inline script or style, so this policy holds. */
@@ -325,16 +326,18 @@ static int send_photo(request_rec *r, ap_dbd_t *dbd, const cc_certificate *cert)
     return cc_send_jpeg(r, jpeg, len, "no-store");
 }
 
-/* 1 when the client may make another check now; else the 429 was sent. */
-static int within_rate(request_rec *r, const cc_proof_conf *conf)
+/* CC_DONE when the client address may make another check now (of
+ * CicpaCertVerifyRate a minute, over all children and nodes); else what
+ * refuses it, with Retry-After set for CC_TOO_MANY_CHECKS. */
+static cc_result within_rate(request_rec *r, ap_dbd_t *dbd, const cc_proof_conf *conf)
 {
-    int retry_after = 0;
-    if (cc_rate_take(conf->rate, cc_client_key(r->useragent_ip, r->pool), apr_time_now(), &retry_after)) {
-        return 1;
+    apr_int64_t retry_after;
+    cc_result result = cc_throttle_rate(r, dbd, CC_THROTTLE_VERIFY, conf->verify_rate, &retry_after);
+    if (result != CC_TOO_MANY_ATTEMPTS) {
+        return result;
     }
-    apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, retry_after));
-    refuse(r, CC_TOO_MANY_CHECKS);
-    return 0;
+    apr_table_setn(r->err_headers_out, "Retry-After", apr_off_t_toa(r->pool, retry_after));
+    return CC_TOO_MANY_CHECKS;
 }
 
 /* The certificate a URI ending "/{id}" or "/{id}/photo" names (its last
@@ -355,14 +358,18 @@ static const char *certificate_id(request_rec *r, const char *name, int *photo)
 
 static int check_certificate(request_rec *r, const cc_proof_conf *conf, const char *name)
 {
+    ap_dbd_t *dbd = cc_db_acquire(r);
+    cc_result result = dbd ? within_rate(r, dbd, conf) : CC_DB_UNAVAILABLE;
+    if (result != CC_DONE) {
+        return refuse(r, result);
+    }
     int photo = 0;
     const char *id = certificate_id(r, name, &photo);
     if (id == NULL || (photo && !conf->verify_photo)) {
         return refuse(r, CC_CERTIFICATE_UNKNOWN);
     }
-    ap_dbd_t *dbd = cc_db_acquire(r);
     cc_certificate *cert = NULL;
-    cc_result result = dbd ? cc_certificate_find(r, dbd, id, &cert) : CC_DB_UNAVAILABLE;
+    result = cc_certificate_find(r, dbd, id, &cert);
     if (result != CC_DONE) {
         return refuse(r, result);
     }
@@ -392,9 +399,6 @@ int cc_verify_handler(request_rec *r)
     }
     if (strcmp(name, "verify.css") == 0) {
         return send_text(r, HTTP_OK, "text/css; charset=utf-8", "public, max-age=86400", stylesheet);
-    }
-    if (!within_rate(r, conf)) {
-        return OK;
     }
     return check_certificate(r, conf, name);
 }

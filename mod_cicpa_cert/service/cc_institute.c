@@ -24,7 +24,7 @@ cc_result cc_institute_find(request_rec *r, ap_dbd_t *dbd, const char *code, cc_
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_institute_get", code);
     *out = NULL;
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts > 0) {
         *out = apr_palloc(r->pool, sizeof(cc_institute));

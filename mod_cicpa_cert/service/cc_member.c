@@ -118,7 +118,7 @@ static cc_result load_fields(request_rec *r, ap_dbd_t *dbd, cc_member *m)
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_member_fields", m->member_no);
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     m->fields = apr_array_make(r->pool, rows->nelts, sizeof(cc_field));
     for (int i = 0; i < rows->nelts; i++) {
@@ -131,7 +131,7 @@ cc_result cc_member_load(request_rec *r, ap_dbd_t *dbd, const char *member_no, c
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_member_get", member_no);
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     if (rows->nelts == 0) {
         return CC_NOT_FOUND;

@@ -16,6 +16,7 @@ typedef enum cc_result {
     CC_CROSS_SITE,         /* a browser's post from a site not allowed (login CSRF) */
     CC_NO_ROUTE,           /* no endpoint at this path */
     CC_METHOD_NOT_ALLOWED, /* the endpoint takes other methods */
+    CC_NODE_NOT_READY,     /* health: the font or keys are not loaded */
     /* request bodies */
     CC_BODY_TOO_LARGE,
     CC_BODY_UNREADABLE,

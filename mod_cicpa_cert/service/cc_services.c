@@ -2,6 +2,7 @@
 #include "cc_captcha_store.h"
 #include "cc_certificate.h"
 #include "cc_certificate_store.h"
+#include "cc_health.h"
 #include "cc_institute.h"
 #include "cc_login.h"
 #include "cc_member.h"
@@ -28,4 +29,5 @@ const cc_statement *const cc_service_statements[] = { cc_session_statements,
                                                       cc_certificate_statements,
                                                       cc_certificate_store_statements,
                                                       cc_reference_statements,
+                                                      cc_health_statements,
                                                       NULL };

@@ -85,7 +85,7 @@ cc_result cc_staff_session_account(request_rec *r, ap_dbd_t *dbd, const char *lo
 {
     apr_array_header_t *rows = CC_DB_SELECT(r, dbd, "cc_staff_session_account", login);
     if (rows == NULL) {
-        return CC_INTERNAL;
+        return CC_DB_UNAVAILABLE;
     }
     return rows->nelts ? CC_DONE : CC_UNKNOWN_IDENTITY;
 }

@@ -32,9 +32,9 @@ static const char *address_scope(request_rec *r, const char *action)
  * events in the window (0: it is now), or -1 on a database error. The
  * (max+1)-th newest event is the one whose leaving the window lets the next
  * attempt through. */
-static apr_int64_t wait_for(request_rec *r, ap_dbd_t *dbd, const char *scope, int max, apr_int64_t now)
+static apr_int64_t wait_for(request_rec *r, ap_dbd_t *dbd, const char *scope, int max, apr_int64_t window,
+                            apr_int64_t now)
 {
-    apr_int64_t window = cc_server_conf_get(r->server)->login_window;
     apr_array_header_t *rows =
         CC_DB_SELECT(r, dbd, "cc_throttle_recent", scope, cc_db_int(r, now - window), cc_db_int(r, max + 1));
     if (rows == NULL) {
@@ -47,13 +47,29 @@ static apr_int64_t wait_for(request_rec *r, ap_dbd_t *dbd, const char *scope, in
     return leaves > now ? leaves - now : 1;
 }
 
-static void record(request_rec *r, ap_dbd_t *dbd, const cc_throttle_attempt *attempt, apr_int64_t now)
+/* Records the attempt's events; 0, or -1 when one could not be written
+ * (then nothing may go ahead: a limit that counts nothing is no limit). */
+static int record(request_rec *r, ap_dbd_t *dbd, const cc_throttle_attempt *attempt, apr_int64_t now)
 {
-    CC_DB_EXEC(r, dbd, "cc_throttle_purge", cc_db_int(r, now - RETENTION));
-    CC_DB_EXEC(r, dbd, "cc_throttle_insert", attempt->address_scope, attempt->at);
-    if (attempt->member_scope != NULL) {
-        CC_DB_EXEC(r, dbd, "cc_throttle_insert", attempt->member_scope, attempt->at);
+    if (CC_DB_EXEC(r, dbd, "cc_throttle_purge", cc_db_int(r, now - RETENTION)) < 0
+        || CC_DB_EXEC(r, dbd, "cc_throttle_insert", attempt->address_scope, attempt->at) != 1) {
+        return -1;
     }
+    if (attempt->member_scope != NULL
+        && CC_DB_EXEC(r, dbd, "cc_throttle_insert", attempt->member_scope, attempt->at) != 1) {
+        return -1;
+    }
+    return 0;
+}
+
+/* The database failed: whatever was recorded is taken back (as far as it
+ * can be) and the attempt refused. */
+static cc_result unavailable(request_rec *r, ap_dbd_t *dbd, cc_throttle_attempt *attempt, const char *action)
+{
+    cc_throttle_withdraw(r, dbd, attempt);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  CCLOGNO(00051) "%s refused: its limit could not be counted in the database", action);
+    return CC_DB_UNAVAILABLE;
 }
 
 static cc_result refuse(request_rec *r, const char *action, cc_throttle_attempt *attempt, apr_int64_t wait,
@@ -75,19 +91,44 @@ cc_result cc_throttle_take(request_rec *r, ap_dbd_t *dbd, const char *action, co
     attempt->address_scope = address_scope(r, action);
     attempt->at = cc_db_int(r, now);
     attempt->retry_after = 0;
-    record(r, dbd, attempt, now);
+    if (record(r, dbd, attempt, now) != 0) {
+        return unavailable(r, dbd, attempt, action);
+    }
+    apr_int64_t window = conf->login_window;
     apr_int64_t by_member =
-        member_no ? wait_for(r, dbd, attempt->member_scope, conf->login_max_failures, now) : 0;
-    apr_int64_t by_address = wait_for(r, dbd, attempt->address_scope, conf->login_max_address_failures, now);
+        member_no ? wait_for(r, dbd, attempt->member_scope, conf->login_max_failures, window, now) : 0;
+    apr_int64_t by_address =
+        wait_for(r, dbd, attempt->address_scope, conf->login_max_address_failures, window, now);
+    if (by_member < 0 || by_address < 0) {
+        return unavailable(r, dbd, attempt, action);
+    }
     if (by_member == 0 && by_address == 0) {
         return CC_DONE;
     }
     cc_throttle_withdraw(r, dbd, attempt);
-    if (by_member < 0 || by_address < 0) {
-        return CC_DB_UNAVAILABLE;
-    }
     return by_member > by_address ? refuse(r, action, attempt, by_member, "member number")
                                   : refuse(r, action, attempt, by_address, "client address");
+}
+
+cc_result cc_throttle_rate(request_rec *r, ap_dbd_t *dbd, const char *action, int per_minute,
+                           apr_int64_t *retry_after)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    cc_throttle_attempt attempt = { NULL, address_scope(r, action), cc_db_int(r, now), 0 };
+    *retry_after = 0;
+    if (record(r, dbd, &attempt, now) != 0) {
+        return unavailable(r, dbd, &attempt, action);
+    }
+    apr_int64_t wait = wait_for(r, dbd, attempt.address_scope, per_minute, 60, now);
+    if (wait < 0) {
+        return unavailable(r, dbd, &attempt, action);
+    }
+    if (wait == 0) {
+        return CC_DONE; /* the event stays: it is what the limit counts */
+    }
+    cc_throttle_withdraw(r, dbd, &attempt);
+    *retry_after = wait;
+    return CC_TOO_MANY_ATTEMPTS;
 }
 
 void cc_throttle_withdraw(request_rec *r, ap_dbd_t *dbd, const cc_throttle_attempt *attempt)

@@ -24,13 +24,15 @@ PASSWORD = "Demo@2026"
 SERIOUS = re.compile(r"\[(?:[\w.]+:)?(error|crit|alert|emerg)\]|exit signal")
 # Every test httpd reads this before its own extra conf. The captcha stays
 # on; the test-only header hands its answer to Api.login. All tests log in
-# from 127.0.0.1 and share the demo members, so the attempt limits are out
-# of reach here; test_login_hardening.py tests them in httpds of their own.
+# from 127.0.0.1 and share the demo members and the database's counts, so the
+# attempt limits and rates are out of reach here; test_login_hardening.py,
+# test_verify.py and test_nodes.py test them in httpds of their own.
 TEST_CONF = """CicpaCertCaptcha On
 CicpaCertCaptchaTestHeader On
 CicpaCertLoginMaxFailures 100000
 CicpaCertLoginMaxFailuresPerAddress 100000
 CicpaCertCaptchaRate 6000
+CicpaCertVerifyRate 6000
 """
 
 

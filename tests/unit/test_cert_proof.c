@@ -2,7 +2,7 @@
  * exist: the QR matrix (read back by zbarimg), the Ed25519 claim (verified
  * by the openssl command line), the PDF signer (byte ranges and placeholder
  * checked here and by OpenSSL's CMS_verify, the result by pdfsig and qpdf),
- * the seals, and the rate limiter. Keys come from scripts/make-demo-keys. */
+ * and the seals. Keys come from scripts/make-demo-keys. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,6 @@
 #include "cc_file.h"
 #include "cc_pdf_sign.h"
 #include "cc_qr.h"
-#include "cc_rate.h"
 
 #ifndef CC_SRCDIR
 #define CC_SRCDIR "."
@@ -416,7 +415,7 @@ static void signer_refuses_a_key_of_another_certificate(void **state)
     expect_contains(cc_pdf_signer_subject(signer), "CN=CICPA Demo Certificate Signing");
 }
 
-/* ---- seals and the rate limiter ------------------------------------------------------ */
+/* ---- seals ------------------------------------------------------------------------ */
 
 static void seals_need_a_png_with_transparency(void **state)
 {
@@ -434,22 +433,6 @@ static void seals_need_a_png_with_transparency(void **state)
     expect_contains(err, "no transparency");
     assert_null(cc_cert_image_load("/nonexistent/seal.png", pool, &err));
     expect_contains(err, "/nonexistent/seal.png");
-}
-
-static void rate_limit_allows_a_burst_then_refills(void **state)
-{
-    cc_rate *rate = cc_rate_create(60, pool); /* one a second, bursts of 60 */
-    apr_time_t t = apr_time_from_sec(1000);
-    int retry = 0;
-
-    for (int i = 0; i < 60; i++)
-        assert_true(cc_rate_take(rate, "192.0.2.1", t, &retry));
-    assert_false(cc_rate_take(rate, "192.0.2.1", t, &retry));
-    assert_int_equal(retry, 1);
-    assert_true(cc_rate_take(rate, "192.0.2.2", t, &retry)); /* another client */
-    assert_false(cc_rate_take(rate, "192.0.2.1", t + apr_time_from_msec(500), &retry));
-    assert_true(cc_rate_take(rate, "192.0.2.1", t + apr_time_from_sec(1), &retry));
-    assert_false(cc_rate_take(rate, "192.0.2.1", t + apr_time_from_sec(1), &retry));
 }
 
 /* ---- set-up ---------------------------------------------------------------------------- */
@@ -545,7 +528,6 @@ int main(void)
         cmocka_unit_test(documents_it_cannot_sign_are_refused),
         cmocka_unit_test(signer_refuses_a_key_of_another_certificate),
         cmocka_unit_test(seals_need_a_png_with_transparency),
-        cmocka_unit_test(rate_limit_allows_a_burst_then_refills),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
