@@ -120,8 +120,8 @@ def test_a_minute_of_mixed_traffic_at_64_connections(db, make_member, request):
         print(f"children RSS (KiB) at start {first}, then every 10 s: {samples}")
         wrong = {k: n for k, n in answers.items() if k[1] not in EXPECTED[k[0]]}
         assert not wrong, wrong
-        assert all(any(k[0] == what and k[1] == min(EXPECTED[what]) for k in answers)
-                   for what in EXPECTED), answers
+        assert all(any(k[0] == what for k in answers) for what in EXPECTED), answers
+        assert answers.get(("verify", 200), 0) > 0, answers
         assert_no_unexpected_errors(request, server, offset)
         # Flat: each thread's pool allocator keeps what it freed (up to
         # MaxMemFree), so a child grows until its threads have all served
