@@ -171,30 +171,32 @@ cc_result cc_login_member(request_rec *r, ap_dbd_t *dbd, const cc_login_request 
     return result;
 }
 
-cc_result cc_login_open_member(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *detail,
-                               const char **token)
+/* A session opened by open (with its audit row), then its cookie set by
+ * hand_over: what httpd-authenticated members and staff get. */
+static cc_result open_handed_over(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *open,
+                                  void (*hand_over)(request_rec *, const char *), const char *login,
+                                  const char *detail, const char **token)
 {
     cc_login_outcome out = { NULL, 0, NULL, 0 };
-    session_opening o = { member_no, &out, CC_DONE, detail };
-    cc_result result = open_session(r, dbd, open_member_session, &o);
+    session_opening o = { login, &out, CC_DONE, detail };
+    cc_result result = open_session(r, dbd, open, &o);
     if (result == CC_DONE) {
-        cc_session_hand_over(r, out.token);
+        hand_over(r, out.token);
         *token = out.token;
     }
     return result;
 }
 
+cc_result cc_login_open_member(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *detail,
+                               const char **token)
+{
+    return open_handed_over(r, dbd, open_member_session, cc_session_hand_over, member_no, detail, token);
+}
+
 cc_result cc_login_open_staff(request_rec *r, ap_dbd_t *dbd, const char *login, const char *detail,
                               const char **token)
 {
-    cc_login_outcome out = { NULL, 0, NULL, 0 };
-    session_opening o = { login, &out, CC_DONE, detail };
-    cc_result result = open_session(r, dbd, open_staff_session, &o);
-    if (result == CC_DONE) {
-        cc_staff_session_hand_over(r, out.token);
-        *token = out.token;
-    }
-    return result;
+    return open_handed_over(r, dbd, open_staff_session, cc_staff_session_hand_over, login, detail, token);
 }
 
 cc_result cc_login_staff(request_rec *r, ap_dbd_t *dbd, const cc_login_request *req, cc_login_outcome *out)
