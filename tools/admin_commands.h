@@ -20,6 +20,7 @@ int cmd_list_staff(admin_db *db);
 int cmd_disable_staff(admin_db *db, const char *login);
 int cmd_enable_staff(admin_db *db, const char *login);
 int cmd_staff_password(admin_db *db, const char *login);
+int cmd_issue_certificates(admin_db *db, int argc, const char *const *argv);
 int cmd_make_members(admin_db *db, const char *count, const char *photo_path, const char *institute);
 
 #endif

@@ -40,6 +40,11 @@ static int usage(void)
           "                            PHOTO_DIR/<member_no>.jpg; all or nothing, bad lines on stderr\n"
           "  export-audit [--since YYYY-MM-DD]\n"
           "                            the audit trail as CSV on stdout (UTC times)\n"
+          "  issue-certificates --url URL --staff LOGIN [--institute CODE] [--jobs N]\n"
+          "                            issue and store the certificate of every member (of CODE) through\n"
+          "                            the node whose staff API is URL, acting as LOGIN; N requests at a\n"
+          "                            time (default: twice the cores); a rerun skips what is current;\n"
+          "                            who cannot be issued is listed with the reason (exit status 1)\n"
           "  make-members N PHOTO [--institute CODE]\n"
           "                            N synthetic members for benchmarks (CODE, default 11): valid ID\n"
           "                            numbers, PHOTO on file, complete profiles, password Demo@2026\n",
@@ -102,6 +107,10 @@ static int dispatch(admin_db *db, int argc, const char *const *argv)
     }
     if (argc == 5 && strcmp(argv[0], "make-members") == 0 && strcmp(argv[3], "--institute") == 0) {
         return cmd_make_members(db, argv[1], argv[2], argv[4]);
+    }
+    if (argc >= 1 && strcmp(argv[0], "issue-certificates") == 0) {
+        int rc = cmd_issue_certificates(db, argc - 1, argv + 1);
+        return rc == 2 ? usage() : rc;
     }
     return usage();
 }

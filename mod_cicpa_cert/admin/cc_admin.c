@@ -33,6 +33,7 @@ static const admin_route routes[] = {
     { "/members/*/profile", BIT(M_PUT), 1, cc_admin_profile },
     { "/members/*/attempts/reset", BIT(M_POST), 1, cc_admin_reset_attempts },
     { "/members/*/password/clear", BIT(M_POST), 1, cc_admin_clear_password },
+    { "/members/*/certificate", BIT(M_POST), 1, cc_admin_issue },
     { "/institutes", BIT(M_GET), 1, cc_admin_institutes },
     { "/institutes/*", BIT(M_PUT), 1, cc_admin_institute_put },
     { "/audit", BIT(M_GET), 1, cc_admin_audit_list },
@@ -190,8 +191,9 @@ static cc_result httpd_staff(cc_admin_ctx *ctx)
 
 static int run_route(cc_admin_ctx *ctx, const admin_route *route)
 {
-    /* Staff sessions are cookies only: every change is checked (login CSRF
-     * included). */
+    /* Browsers hold staff sessions in cookies: every change is checked
+     * (login CSRF included); cicpa-admin's bearer token passes as its
+     * requests carry no Origin. */
     if (ctx->r->method_number != M_GET && cc_http_cross_site(ctx->r, ctx->conf->allowed_origins)) {
         return cc_reply(ctx->r, CC_CROSS_SITE);
     }

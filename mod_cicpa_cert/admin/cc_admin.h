@@ -55,5 +55,6 @@ int cc_admin_clear_password(cc_admin_ctx *ctx); /* POST /members/{no}/password/c
 int cc_admin_institutes(cc_admin_ctx *ctx);     /* GET /institutes (cc_admin_institutes.c) */
 int cc_admin_institute_put(cc_admin_ctx *ctx);  /* PUT /institutes/{code} */
 int cc_admin_audit_list(cc_admin_ctx *ctx);     /* GET /audit (cc_admin_audit.c) */
+int cc_admin_issue(cc_admin_ctx *ctx);          /* POST /members/{no}/certificate (cc_admin_certificates.c) */
 
 #endif

@@ -118,6 +118,7 @@ typedef struct issue_job {
     const char *fingerprint;
     cc_certificate *cert; /* the result */
     int blocked;          /* the current one is suspended or revoked */
+    int issued;           /* cert is new */
 } issue_job;
 
 /* The earlier of the two ends that are set (0: neither is). */
@@ -176,6 +177,7 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
 {
     issue_job *job = arg;
     cc_certificate *current;
+    job->issued = 0; /* a second try starts afresh */
     if (select_one(r, dbd, "cc_cert_current", job->req->data->member_no, &current) != CC_DONE) {
         return -1;
     }
@@ -197,18 +199,21 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
             return -1;
         }
     }
+    const char *actor =
+        job->req->actor ? job->req->actor : apr_pstrcat(r->pool, "member:", fresh->member_no, NULL);
     if (insert_certificate(r, dbd, fresh) != 0
-        || cc_audit_member(r, dbd, fresh->member_no, "certificate_issued", fresh->serial) != CC_DONE) {
+        || cc_audit(r, dbd, actor, fresh->member_no, "certificate_issued", fresh->serial) != CC_DONE) {
         return -1;
     }
     job->cert = fresh;
+    job->issued = 1;
     return 0;
 }
 
 cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
-                               cc_certificate **cert)
+                               cc_certificate **cert, int *issued)
 {
-    issue_job job = { req, fingerprint_of(req, r->pool), NULL, 0 };
+    issue_job job = { req, fingerprint_of(req, r->pool), NULL, 0, 0 };
     /* A second try covers a concurrent download that issued first: the
      * unique index on the current certificate made ours fail. */
     if (cc_db_transaction(r, dbd, issue_in_transaction, &job) != 0
@@ -216,6 +221,7 @@ cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_requ
         return CC_DB_UNAVAILABLE;
     }
     *cert = job.cert;
+    *issued = job.issued;
     if (!job.blocked) {
         return CC_DONE;
     }

@@ -52,15 +52,16 @@ typedef struct cc_cert_request {
     const char *institute_code;     /* "" when the member has none */
     int validity_days;              /* CicpaCertValidityDays */
     apr_int64_t registration_until; /* the member's registration end (Unix seconds), 0: none */
+    const char *actor;              /* the audit trail's issuer (staff:…); NULL: the member */
 } cc_cert_request;
 
 /* The member's certificate for what is printed: the current one when its
  * fingerprint matches and it has not expired, else a new one (issued and
- * audited; the former one marked superseded). Returns CC_DONE with *cert,
- * CC_CERTIFICATE_SUSPENDED or CC_CERTIFICATE_REVOKED with *cert (no new one
- * is issued then), or CC_DB_UNAVAILABLE. */
+ * audited, *issued set to 1; the former one marked superseded). Returns
+ * CC_DONE with *cert, CC_CERTIFICATE_SUSPENDED or CC_CERTIFICATE_REVOKED
+ * with *cert (no new one is issued then), or CC_DB_UNAVAILABLE. */
 cc_result cc_certificate_issue(request_rec *r, ap_dbd_t *dbd, const cc_cert_request *req,
-                               cc_certificate **cert);
+                               cc_certificate **cert, int *issued);
 
 /* The certificate with id: CC_DONE, CC_CERTIFICATE_UNKNOWN or
  * CC_DB_UNAVAILABLE. */

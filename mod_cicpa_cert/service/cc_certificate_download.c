@@ -155,7 +155,7 @@ static cc_result stored_pdf(request_rec *r, ap_dbd_t *dbd, cc_download *d)
 
 /* The register entry for what the member's data prints now (the photo by
  * its SHA-256: its bytes are read only to render), then its PDF. */
-static cc_result deliver(request_rec *r, ap_dbd_t *dbd, cc_download *d)
+static cc_result deliver(request_rec *r, ap_dbd_t *dbd, const char *actor, cc_download *d)
 {
     const cc_member *m = d->member;
     const char *photo_sha256;
@@ -169,25 +169,29 @@ static cc_result deliver(request_rec *r, ap_dbd_t *dbd, cc_download *d)
         m->institute ? m->institute->code : "",
         cc_server_conf_get(r->server)->cert.validity_days,
         m->registration_until,
+        actor,
     };
     /* A suspended or revoked certificate blocks a new one, whatever changed. */
-    cc_result result = cc_certificate_issue(r, dbd, &req, &d->certificate);
-    if (result != CC_DONE) {
-        return result;
-    }
-    result = stored_pdf(r, dbd, d);
-    if (result != CC_DONE) {
-        return result;
-    }
-    return cc_audit_member(r, dbd, m->member_no, "certificate_download", d->data.cert_no);
+    cc_result result = cc_certificate_issue(r, dbd, &req, &d->certificate, &d->issued);
+    return result == CC_DONE ? stored_pdf(r, dbd, d) : result;
 }
 
-cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_download *out)
+cc_result cc_certificate_prepare(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *actor,
+                                 cc_download *out)
 {
     memset(out, 0, sizeof(*out));
     cc_result result = cc_member_load(r, dbd, member_no, &out->member);
     if (result == CC_DONE) {
         result = gate(r, out);
     }
-    return result == CC_DONE ? deliver(r, dbd, out) : result;
+    return result == CC_DONE ? deliver(r, dbd, actor, out) : result;
+}
+
+cc_result cc_certificate_download(request_rec *r, ap_dbd_t *dbd, const char *member_no, cc_download *out)
+{
+    cc_result result = cc_certificate_prepare(r, dbd, member_no, NULL, out);
+    if (result != CC_DONE) {
+        return result;
+    }
+    return cc_audit_member(r, dbd, member_no, "certificate_download", out->data.cert_no);
 }

@@ -20,10 +20,19 @@ typedef struct cc_download {
     cc_certificate *certificate; /* the register's entry; CC_CERTIFICATE_REVOKED: with the reason */
     cc_cert_data data;           /* CC_DONE: what is printed */
     cc_stored_pdf pdf;           /* CC_DONE: the signed PDF, as stored */
+    int issued;                  /* CC_DONE: the certificate was issued by this call */
 } cc_download;
 
-/* The signed certificate PDF of member_no, issued (and audited) in the
- * register when what it prints changed. CC_DONE, or CC_NOT_FOUND,
+/* The certificate of member_no as a download would have it: issued in the
+ * register (audited as actor's; NULL: the member's) when what it prints
+ * changed, its PDF rendered, signed and stored when not stored yet.
+ * Results as cc_certificate_download's. Bulk issuance (POST
+ * /members/{no}/certificate of the staff API) stops here. */
+cc_result cc_certificate_prepare(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *actor,
+                                 cc_download *out);
+
+/* The signed certificate PDF of member_no (cc_certificate_prepare), the
+ * download audited. CC_DONE, or CC_NOT_FOUND,
  * CC_PHOTO_REQUIRED, CC_CERTIFICATE_REVIEW_PENDING,
  * CC_PROFILE_STAFF_FIELDS_MISSING, CC_PROFILE_INCOMPLETE,
  * CC_REGISTRATION_EXPIRED, CC_UNPRINTABLE_CHARACTERS, CC_PHOTO_NOT_FOUND,

@@ -13,6 +13,7 @@
 #include "cc_services.h"
 #include "cc_session.h"
 #include "cc_staff_session.h"
+#include "cc_staff_session_sql.h"
 #include "cc_throttle.h"
 
 const cc_statement *const cc_service_statements[] = { cc_session_statements,

@@ -80,17 +80,20 @@ const char *cc_session_cookie(request_rec *r, const char *name)
     return NULL;
 }
 
+const char *cc_session_bearer(request_rec *r)
+{
+    const char *auth = apr_table_get(r->headers_in, "Authorization");
+    return auth && strncasecmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
+}
+
 /* The bearer token, else the session cookie's value, else NULL. */
 static const char *request_token(request_rec *r, int *via_cookie)
 {
-    const cc_server_conf *conf = cc_server_conf_get(r->server);
-    const char *auth = apr_table_get(r->headers_in, "Authorization");
-    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-        *via_cookie = 0;
-        return auth + 7;
+    const char *token = cc_session_bearer(r);
+    *via_cookie = token == NULL;
+    if (token == NULL) {
+        token = cc_session_cookie(r, cc_server_conf_get(r->server)->cookie_name);
     }
-    const char *token = cc_session_cookie(r, conf->cookie_name);
-    *via_cookie = token != NULL;
     return token;
 }
 

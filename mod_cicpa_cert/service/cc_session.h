@@ -53,6 +53,9 @@ void cc_session_set_cookie(request_rec *r, const char *name, const char *value, 
  * stored; a page reads it from /login or /me, another site cannot. */
 const char *cc_session_csrf_for(const char *token, apr_pool_t *p);
 
+/* The token of an Authorization: Bearer header, or NULL. */
+const char *cc_session_bearer(request_rec *r);
+
 /* For state-changing requests: a cookie session must present its CSRF token
  * in the X-CSRF-Token header (or a csrf_token parameter, for plain forms);
  * Bearer sessions carry no ambient credential and pass. 1 when allowed. */

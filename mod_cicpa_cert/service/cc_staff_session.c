@@ -3,20 +3,7 @@
 #include "cc_config.h"
 #include "cc_crypto.h"
 #include "cc_staff_session.h"
-
-const cc_statement cc_staff_session_statements[] = {
-    { "cc_staff_session_insert", "INSERT INTO staff_sessions (token_hash, login, created_at, expires_at)"
-                                 " VALUES (%s, %s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))" },
-    { "cc_staff_session_find",
-      /* A disabled account's session ends even if it was opened while the
-       * account was being disabled. */
-      "SELECT s.login, st.institute FROM staff_sessions s JOIN staff st ON st.login = s.login"
-      " WHERE s.token_hash = %s AND s.expires_at > CAST(%s AS BIGINT) AND st.disabled = 0" },
-    { "cc_staff_session_account", "SELECT institute FROM staff WHERE login = %s AND disabled = 0" },
-    { "cc_staff_session_delete", "DELETE FROM staff_sessions WHERE token_hash = %s" },
-    { "cc_staff_session_purge_expired", "DELETE FROM staff_sessions WHERE expires_at <= CAST(%s AS BIGINT)" },
-    { NULL, NULL }
-};
+#include "cc_staff_session_sql.h"
 
 #define TOKEN_BYTES 32 /* as members' tokens: no practical guess */
 #define MAX_TOKEN 128
@@ -54,8 +41,11 @@ void cc_staff_session_hand_over(request_rec *r, const char *token)
 
 cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token, cc_staff **out)
 {
+    /* The browser's cookie; cicpa-admin issue-certificates sends a bearer
+     * token, which carries no ambient credential (no CSRF check). */
+    int via_cookie = token != NULL || cc_session_bearer(r) == NULL;
     if (token == NULL) {
-        token = cc_session_cookie(r, cookie_name(r));
+        token = via_cookie ? cc_session_cookie(r, cookie_name(r)) : cc_session_bearer(r);
     }
     if (token == NULL || *token == '\0' || strlen(token) > MAX_TOKEN) {
         return CC_UNAUTHENTICATED;
@@ -75,7 +65,7 @@ cc_result cc_staff_session_find(request_rec *r, ap_dbd_t *dbd, const char *token
     staff->actor = apr_pstrcat(r->pool, "staff:", row[0], NULL);
     staff->session.token_hash = hash;
     staff->session.csrf_token = cc_session_csrf_for(token, r->pool);
-    staff->session.via_cookie = 1;
+    staff->session.via_cookie = via_cookie;
     r->user = apr_pstrdup(r->pool, staff->actor);
     *out = staff;
     return CC_DONE;

@@ -10,8 +10,6 @@
 #include "cc_result.h"
 #include "cc_session.h"
 
-extern const cc_statement cc_staff_session_statements[]; /* table staff_sessions */
-
 /* A signed-in staff member. */
 typedef struct cc_staff {
     const char *login;     /* account name */
