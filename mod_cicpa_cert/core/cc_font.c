@@ -224,15 +224,24 @@ static hb_blob_t *cmap_table(const unsigned *gids, apr_size_t n, apr_pool_t *p)
     return hb_blob_create((const char *)table, 12 + subtable, HB_MEMORY_MODE_READONLY, NULL, NULL);
 }
 
-/* Serializes the subset face with its cmap replaced by cmap; an empty blob
- * on failure. hb-subset returns a builder face, whose tables hb 6.0 cannot
- * list, so it is serialized and read back first. */
+/* A control value program that does nothing (PUSHB[0] 0, POP). libharu
+ * 2.3.0 writes the font's tables in a fixed order ending with prep, and
+ * seeks to each table's start in its memory stream: an empty prep (the
+ * subset has no hinting) starts at the stream's end, and that seek fails
+ * when the end falls on the stream's 4096-byte block boundary, so about
+ * one set of characters in a thousand could not be saved. */
+static const char no_op_prep[] = { (char)0xB0, 0x00, 0x21 };
+
+/* Serializes the subset face with its cmap replaced by cmap and a prep
+ * that does nothing; an empty blob on failure. hb-subset returns a builder
+ * face, whose tables hb 6.0 cannot list, so it is serialized and read back
+ * first. */
 static hb_blob_t *face_with_cmap(hb_face_t *subset, hb_blob_t *cmap)
 {
     hb_blob_t *plain = hb_face_reference_blob(subset);
     hb_face_t *face = hb_face_create(plain, 0);
     hb_face_t *builder = hb_face_builder_create();
-    hb_blob_t *file;
+    hb_blob_t *file, *prep;
     hb_tag_t tags[16];
     unsigned start = 0, count, i;
     hb_bool_t ok = 1;
@@ -252,6 +261,9 @@ static hb_blob_t *face_with_cmap(hb_face_t *subset, hb_blob_t *cmap)
         start += count;
     } while (count == sizeof tags / sizeof tags[0]);
     ok &= hb_face_builder_add_table(builder, TAG_CMAP, cmap);
+    prep = hb_blob_create(no_op_prep, sizeof no_op_prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    ok &= hb_face_builder_add_table(builder, HB_TAG('p', 'r', 'e', 'p'), prep);
+    hb_blob_destroy(prep);
     file = ok ? hb_face_reference_blob(builder) : hb_blob_get_empty();
     hb_face_destroy(builder);
     hb_face_destroy(face);

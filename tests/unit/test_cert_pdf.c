@@ -429,6 +429,33 @@ static void threads_render_identical_documents(void **state)
     }
 }
 
+/* libharu 2.3.0 rebuilds the embedded font in a memory stream and then
+ * seeks to each table's start; a table that is empty and last (prep: the
+ * subset has no hinting) starts at the stream's end, and when that end
+ * falls on a 4096-byte boundary the seek fails (HPDF_INVALID_OBJECT).
+ * These texts made such a font; 王国强 is a common name. */
+static void a_font_ending_on_a_stream_block_boundary_renders(void **state)
+{
+    cc_cert_data data = member("王强", "318000000561");
+    const char *err = NULL;
+
+    data.cert_no = "319000000561";
+    data.admission_date = "2015-06-30";
+    data.institute = data.co_issuer = "上海市注册会计师协会";
+    data.issue_date = "2026-12-05";
+    data.serial = "CICPA-31-2026-000561";
+    data.valid_until = "2027-12-05";
+    data.verify_url = "http://127.0.0.1:18098/cert/verify/q3Kx9cVb2mLw8RtYzA1nBg?k=0a1b2c3d";
+    data.issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/00.png", pool, &err);
+    data.co_issuer_seal = cc_cert_image_load(CC_SRCDIR "/conf/demo-seals/11.png", pool, &err);
+    assert_non_null(data.co_issuer_seal);
+    for (const char *const *name = (const char *const[]){ "王强", "王国强", "王强国", NULL }; *name; name++) {
+        data.name = *name;
+        if (!cc_pdf_render(&style, &data, font, pool, &err))
+            fail_msg("%s: %s", *name, err);
+    }
+}
+
 /* ---- failures --------------------------------------------------------------- */
 
 static void missing_font_is_refused(void **state)
@@ -554,6 +581,7 @@ int main(void)
         cmocka_unit_test(seals_are_stamped_beside_the_photo_as_is),
         cmocka_unit_test(reads_in_any_chunk_size),
         cmocka_unit_test(threads_render_identical_documents),
+        cmocka_unit_test(a_font_ending_on_a_stream_block_boundary_renders),
         cmocka_unit_test(missing_font_is_refused),
         cmocka_unit_test(non_font_files_are_refused),
         cmocka_unit_test(cff_font_is_refused),
