@@ -55,6 +55,26 @@ static const char *finish_statement(const char *pending, const char *id_column, 
     return stmt;
 }
 
+#define PGSQL_ONLY "{{PGSQL}}"
+
+/* Adds the statement pending to out as driver runs it: one that starts with
+ * {{PGSQL}} only for pgsql, without the token. */
+static void add_statement(apr_array_header_t *out, const char *pending, const char *driver,
+                          const char *id_column, apr_pool_t *p)
+{
+    const char *start = pending;
+    while (isspace((unsigned char)*start)) {
+        start++;
+    }
+    if (strncmp(start, PGSQL_ONLY, strlen(PGSQL_ONLY)) == 0) {
+        if (strcmp(driver, "pgsql") != 0) {
+            return;
+        }
+        pending = start + strlen(PGSQL_ONLY);
+    }
+    APR_ARRAY_PUSH(out, const char *) = finish_statement(pending, id_column, p);
+}
+
 apr_array_header_t *cc_sql_statements(const char *script, const char *driver, apr_pool_t *p)
 {
     const char *id_column = id_column_for(driver);
@@ -70,14 +90,14 @@ apr_array_header_t *cc_sql_statements(const char *script, const char *driver, ap
         if (!is_comment_or_blank(line, len)) {
             pending = apr_pstrcat(p, pending, apr_pstrmemdup(p, line, len), "\n", NULL);
             if (ends_statement(line, len)) {
-                APR_ARRAY_PUSH(out, const char *) = finish_statement(pending, id_column, p);
+                add_statement(out, pending, driver, id_column, p);
                 pending = "";
             }
         }
         line = nl ? nl + 1 : line + len;
     }
     if (*pending) {
-        APR_ARRAY_PUSH(out, const char *) = finish_statement(pending, id_column, p);
+        add_statement(out, pending, driver, id_column, p);
     }
     return out;
 }

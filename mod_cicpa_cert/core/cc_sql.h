@@ -10,6 +10,8 @@
  * line; '--' comment lines are dropped) and replaces the dialect tokens for
  * driver ("sqlite3" or "pgsql"):
  *   {{ID}}  an auto-increment integer primary key
+ *   {{PGSQL}} at the start of a statement: for pgsql only (e.g. a column's
+ *           storage), left out for sqlite3
  * Statements come without their final ';'.
  * Returns an array of const char * statements, or NULL for an unknown driver. */
 apr_array_header_t *cc_sql_statements(const char *script, const char *driver, apr_pool_t *p);

@@ -180,6 +180,9 @@ cc_result cc_certificate_prepare(request_rec *r, ap_dbd_t *dbd, const char *memb
                                  cc_download *out)
 {
     memset(out, 0, sizeof(*out));
+    if (actor != NULL) {
+        cc_db_defer_commits(r, dbd); /* issued ahead: nothing is handed out yet */
+    }
     cc_result result = cc_member_load(r, dbd, member_no, &out->member);
     if (result == CC_DONE) {
         result = gate(r, out);

@@ -39,11 +39,16 @@ cc_result cc_certificate_store_put(request_rec *r, ap_dbd_t *dbd, const char *ce
                                    const unsigned char *bytes, apr_size_t len, cc_stored_pdf *out)
 {
     char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)len));
+    const char *sha256 = cc_sha256_hex(bytes, len, r->pool);
     apr_base64_encode_binary(b64, bytes, (int)len);
-    if (CC_DB_EXEC(r, dbd, "cc_store_put", cert_id, cc_sha256_hex(bytes, len, r->pool),
-                   cc_db_int(r, (apr_int64_t)len), b64, cc_db_now(r))
-        < 0) {
+    int stored = CC_DB_EXEC(r, dbd, "cc_store_put", cert_id, sha256, cc_db_int(r, (apr_int64_t)len), b64,
+                            cc_db_now(r));
+    if (stored < 0) {
         return CC_DB_UNAVAILABLE;
+    }
+    if (stored == 1) { /* ours are the stored bytes */
+        *out = (cc_stored_pdf){ bytes, len, sha256 };
+        return CC_DONE;
     }
     cc_result result = cc_certificate_store_find(r, dbd, cert_id, out);
     return result == CC_DONE ? CC_DONE : CC_DB_UNAVAILABLE;

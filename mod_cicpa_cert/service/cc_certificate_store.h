@@ -22,9 +22,9 @@ typedef struct cc_stored_pdf {
 cc_result cc_certificate_store_find(request_rec *r, ap_dbd_t *dbd, const char *cert_id, cc_stored_pdf *out);
 
 /* Stores bytes as the PDF of the certificate with id unless one is stored
- * already (the first wins: one INSERT, so a crash leaves all or nothing),
- * then reads back what is stored: CC_DONE with *out (the winner's bytes,
- * which may not be ours), or CC_DB_UNAVAILABLE. */
+ * already (the first wins: one INSERT, so a crash leaves all or nothing):
+ * CC_DONE with *out (ours, or when another was first the winner's, read
+ * back), or CC_DB_UNAVAILABLE. */
 cc_result cc_certificate_store_put(request_rec *r, ap_dbd_t *dbd, const char *cert_id,
                                    const unsigned char *bytes, apr_size_t len, cc_stored_pdf *out);
 

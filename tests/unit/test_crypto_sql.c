@@ -69,6 +69,20 @@ static void id_token_follows_the_dialect(void **state)
     assert_null(cc_sql_statements(script, "oracle", pool));
 }
 
+static void pgsql_only_statements_are_left_out_for_sqlite(void **state)
+{
+    static const char *const tuned = "CREATE TABLE t (v TEXT);\n"
+                                     "{{PGSQL}} ALTER TABLE t ALTER COLUMN v SET STORAGE EXTERNAL;\n"
+                                     "DROP TABLE t;\n";
+    apr_array_header_t *lite = cc_sql_statements(tuned, "sqlite3", pool);
+    apr_array_header_t *pg = cc_sql_statements(tuned, "pgsql", pool);
+    assert_int_equal(lite->nelts, 2);
+    assert_string_equal(APR_ARRAY_IDX(lite, 1, const char *), "DROP TABLE t");
+    assert_int_equal(pg->nelts, 3);
+    assert_string_equal(APR_ARRAY_IDX(pg, 1, const char *),
+                        " ALTER TABLE t ALTER COLUMN v SET STORAGE EXTERNAL");
+}
+
 static void migration_file_names(void **state)
 {
     assert_int_equal(cc_sql_migration_version("001_init.sql"), 1);
@@ -88,6 +102,7 @@ int main(void)
         cmocka_unit_test(constant_time_equality),
         cmocka_unit_test(scripts_split_into_statements_without_semicolons),
         cmocka_unit_test(id_token_follows_the_dialect),
+        cmocka_unit_test(pgsql_only_statements_are_left_out_for_sqlite),
         cmocka_unit_test(migration_file_names),
     };
     return CC_UNIT_RUN(tests);
