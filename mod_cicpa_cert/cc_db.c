@@ -141,25 +141,14 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
     return 0;
 }
 
-static apr_status_t restore_commits(void *data)
-{
-    ap_dbd_t *dbd = data;
-    int nrows = 0;
-    /* Fails only on a broken connection, which is reopened (settings and
-     * all) before its next use. */
-    apr_dbd_query(dbd->driver, dbd->handle, &nrows, "RESET synchronous_commit");
-    return APR_SUCCESS;
-}
-
-void cc_db_defer_commits(request_rec *r, ap_dbd_t *dbd)
+int cc_db_defer_commit(request_rec *r, ap_dbd_t *dbd)
 {
     int nrows = 0;
-    if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0
-        || apr_dbd_query(dbd->driver, dbd->handle, &nrows, "SET synchronous_commit TO OFF") != 0) {
-        return;
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
+        return 0;
     }
-    /* Registered after mod_dbd's release of the connection, so run before it. */
-    apr_pool_cleanup_register(r->pool, dbd, restore_commits, apr_pool_cleanup_null);
+    return apr_dbd_query(dbd->driver, dbd->handle, &nrows, "SET LOCAL synchronous_commit TO OFF") == 0 ? 0
+                                                                                                       : -1;
 }
 
 const char *cc_db_now(request_rec *r)

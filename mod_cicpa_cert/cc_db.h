@@ -64,14 +64,15 @@ void cc_db_heal(request_rec *r, ap_dbd_t *dbd);
  * opened (cc_db_heal.c). */
 void cc_db_refresh(request_rec *r, ap_dbd_t *dbd);
 
-/* For work a crash may lose without harm: this request's commits stop
- * waiting for the disk (PostgreSQL: synchronous_commit off on the
- * connection until the request ends; nothing on SQLite). Bulk issuance
- * uses it: a certificate it issued and lost is issued again by the
- * member's download, and anything a member is served was made durable
- * first, as the download's own (synchronous) audit commit flushes the
- * write-ahead log up to it. */
-void cc_db_defer_commits(request_rec *r, ap_dbd_t *dbd);
+/* Inside a transaction (cc_db_transaction's work), for work a crash may
+ * lose without harm: its commit does not wait for the disk (PostgreSQL:
+ * SET LOCAL synchronous_commit, which ends with the transaction; nothing
+ * on SQLite). 0, or -1 when the setting failed (the transaction is then
+ * aborted). Bulk issuance uses it: a certificate it issued and lost is
+ * issued again by the member's download, and whatever a member is served
+ * is durable first, as the download's own (synchronous) audit commit
+ * flushes the write-ahead log up to it. */
+int cc_db_defer_commit(request_rec *r, ap_dbd_t *dbd);
 
 /* Unix seconds now, as the decimal string the statements bind. */
 const char *cc_db_now(request_rec *r);

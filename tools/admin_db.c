@@ -31,6 +31,13 @@ int db_open(admin_db *db, const char *driver_name, const char *params)
         return fail("cannot open database", err);
     }
     db->driver_name = driver_name;
+    /* SQLite: wait for a lock another process holds for a moment (httpd's
+     * writers, a checkpoint) rather than fail at once; apr-util retries a
+     * busy step but not a busy prepare. One thread here, so waiting inside
+     * SQLite blocks nobody. */
+    if (strcmp(driver_name, "sqlite3") == 0) {
+        return select_rows(db, "PRAGMA busy_timeout = 10000", 0, NULL) ? 0 : 1; /* it answers a row */
+    }
     return 0;
 }
 

@@ -178,6 +178,10 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
     issue_job *job = arg;
     cc_certificate *current;
     job->issued = 0; /* a second try starts afresh */
+    /* Issued ahead by staff (bulk issuance): nothing is handed out yet. */
+    if (job->req->actor != NULL && cc_db_defer_commit(r, dbd) != 0) {
+        return -1;
+    }
     if (select_one(r, dbd, "cc_cert_current", job->req->data->member_no, &current) != CC_DONE) {
         return -1;
     }

@@ -134,7 +134,7 @@ static cc_pdf *render_signed(request_rec *r, const cc_cert_data *data)
 /* The certificate's PDF: the one stored, or rendered (with the photo its
  * register entry names), signed and stored now; when two nodes render at
  * once the first to store wins, and both serve its bytes. */
-static cc_result stored_pdf(request_rec *r, ap_dbd_t *dbd, cc_download *d)
+static cc_result stored_pdf(request_rec *r, ap_dbd_t *dbd, int ahead, cc_download *d)
 {
     unsigned char *jpeg;
     cc_result result = cc_certificate_store_find(r, dbd, d->certificate->id, &d->pdf);
@@ -150,7 +150,8 @@ static cc_result stored_pdf(request_rec *r, ap_dbd_t *dbd, cc_download *d)
     if (pdf == NULL) {
         return CC_INTERNAL;
     }
-    return cc_certificate_store_put(r, dbd, d->certificate->id, cc_pdf_bytes(pdf), cc_pdf_size(pdf), &d->pdf);
+    return cc_certificate_store_put(r, dbd, d->certificate->id, cc_pdf_bytes(pdf), cc_pdf_size(pdf), ahead,
+                                    &d->pdf);
 }
 
 /* The register entry for what the member's data prints now (the photo by
@@ -173,16 +174,13 @@ static cc_result deliver(request_rec *r, ap_dbd_t *dbd, const char *actor, cc_do
     };
     /* A suspended or revoked certificate blocks a new one, whatever changed. */
     cc_result result = cc_certificate_issue(r, dbd, &req, &d->certificate, &d->issued);
-    return result == CC_DONE ? stored_pdf(r, dbd, d) : result;
+    return result == CC_DONE ? stored_pdf(r, dbd, actor != NULL, d) : result;
 }
 
 cc_result cc_certificate_prepare(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *actor,
                                  cc_download *out)
 {
     memset(out, 0, sizeof(*out));
-    if (actor != NULL) {
-        cc_db_defer_commits(r, dbd); /* issued ahead: nothing is handed out yet */
-    }
     cc_result result = cc_member_load(r, dbd, member_no, &out->member);
     if (result == CC_DONE) {
         result = gate(r, out);

@@ -26,8 +26,8 @@ typedef struct cc_download {
 /* The certificate of member_no as a download would have it: issued in the
  * register when what it prints changed, its PDF rendered, signed and
  * stored when not stored yet. actor is NULL for the member's own download;
- * else staff issue it ahead (audited as actor's), with deferred commits
- * (cc_db_defer_commits).
+ * else staff issue it ahead (audited as actor's; the register's commit
+ * deferred: cc_db_defer_commit).
  * Results as cc_certificate_download's. Bulk issuance (POST
  * /members/{no}/certificate of the staff API) stops here. */
 cc_result cc_certificate_prepare(request_rec *r, ap_dbd_t *dbd, const char *member_no, const char *actor,

@@ -35,17 +35,35 @@ cc_result cc_certificate_store_find(request_rec *r, ap_dbd_t *dbd, const char *c
     return CC_DONE;
 }
 
+typedef struct store_job {
+    const char *cert_id, *sha256, *size, *b64;
+    int stored; /* rows the insert added: 1, or 0 when another was first */
+} store_job;
+
+static int insert(request_rec *r, ap_dbd_t *dbd, store_job *job)
+{
+    job->stored =
+        CC_DB_EXEC(r, dbd, "cc_store_put", job->cert_id, job->sha256, job->size, job->b64, cc_db_now(r));
+    return job->stored < 0 ? -1 : 0;
+}
+
+static int insert_deferred(request_rec *r, ap_dbd_t *dbd, void *arg)
+{
+    return cc_db_defer_commit(r, dbd) == 0 ? insert(r, dbd, arg) : -1;
+}
+
 cc_result cc_certificate_store_put(request_rec *r, ap_dbd_t *dbd, const char *cert_id,
-                                   const unsigned char *bytes, apr_size_t len, cc_stored_pdf *out)
+                                   const unsigned char *bytes, apr_size_t len, int deferred,
+                                   cc_stored_pdf *out)
 {
     char *b64 = apr_palloc(r->pool, apr_base64_encode_len((int)len));
     const char *sha256 = cc_sha256_hex(bytes, len, r->pool);
     apr_base64_encode_binary(b64, bytes, (int)len);
-    int stored = CC_DB_EXEC(r, dbd, "cc_store_put", cert_id, sha256, cc_db_int(r, (apr_int64_t)len), b64,
-                            cc_db_now(r));
-    if (stored < 0) {
+    store_job job = { cert_id, sha256, cc_db_int(r, (apr_int64_t)len), b64, 0 };
+    if ((deferred ? cc_db_transaction(r, dbd, insert_deferred, &job) : insert(r, dbd, &job)) != 0) {
         return CC_DB_UNAVAILABLE;
     }
+    int stored = job.stored;
     if (stored == 1) { /* ours are the stored bytes */
         *out = (cc_stored_pdf){ bytes, len, sha256 };
         return CC_DONE;

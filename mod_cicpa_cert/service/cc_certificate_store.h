@@ -24,8 +24,10 @@ cc_result cc_certificate_store_find(request_rec *r, ap_dbd_t *dbd, const char *c
 /* Stores bytes as the PDF of the certificate with id unless one is stored
  * already (the first wins: one INSERT, so a crash leaves all or nothing):
  * CC_DONE with *out (ours, or when another was first the winner's, read
- * back), or CC_DB_UNAVAILABLE. */
+ * back), or CC_DB_UNAVAILABLE. deferred: its commit need not wait for the
+ * disk (bulk issuance: cc_db_defer_commit). */
 cc_result cc_certificate_store_put(request_rec *r, ap_dbd_t *dbd, const char *cert_id,
-                                   const unsigned char *bytes, apr_size_t len, cc_stored_pdf *out);
+                                   const unsigned char *bytes, apr_size_t len, int deferred,
+                                   cc_stored_pdf *out);
 
 #endif

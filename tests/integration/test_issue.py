@@ -115,7 +115,8 @@ def test_an_interrupted_batch_resumes_where_it_stopped(db, httpd, make_member, n
     while db.query("SELECT COUNT(*) FROM certificate_pdfs p JOIN certificates c ON c.id = p.certificate_id"
                    " JOIN member_fields f ON f.member_no = c.member_no AND f.field_key = 'institute'"
                    " WHERE f.value = ?", INSTITUTE)[0][0] < 3:
-        assert proc.poll() is None, "the batch ended before it could be interrupted"
+        if proc.poll() is not None:
+            pytest.fail("the batch ended before it could be interrupted: " + proc.stderr.read().decode())
     proc.kill()
     proc.wait()
     done_before = sum(issued_for(db, n)[0] for n in ready)
