@@ -43,6 +43,21 @@ static void heal_outside_transaction(request_rec *r, ap_dbd_t *dbd)
     }
 }
 
+/* A read that failed outside a transaction, on a connection that can be
+ * reopened (one the database dropped while it sat in the pool, as after a
+ * restart): reopened, so that the read, which changes nothing, is tried
+ * once more on it. 1 when reopened. */
+static int reopened_for_retry(request_rec *r, ap_dbd_t *dbd, const char *label, int rv)
+{
+    const char *why = apr_pstrdup(r->pool, apr_dbd_error(dbd->driver, dbd->handle, rv));
+    if (apr_table_get(r->notes, TRANSACTION_NOTE) != NULL || cc_db_heal(r, dbd) != 0) {
+        return 0;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, CCLOGNO(00052) "query %s failed (%s): trying it once more",
+                  label, why ? why : "");
+    return 1;
+}
+
 static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd, const char *label)
 {
     apr_dbd_prepared_t *stmt = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
@@ -65,6 +80,9 @@ apr_array_header_t *cc_db_select(request_rec *r, ap_dbd_t *dbd, const char *labe
      * every SELECT finding nothing (an unknown member, session or captcha)
      * would cost 100 ms and tell itself apart by its time. */
     int rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, nargs, args);
+    if (rv != 0 && reopened_for_retry(r, dbd, label, rv) && (stmt = statement(r, dbd, label)) != NULL) {
+        rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, nargs, args);
+    }
     if (rv != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CCLOGNO(00011) "query %s failed: %s", label,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));

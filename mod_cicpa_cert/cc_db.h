@@ -58,7 +58,7 @@ int cc_db_transaction(request_rec *r, ap_dbd_t *dbd, cc_db_work_fn *work, void *
  * with a fresh one when the database can be opened again (a connection that
  * failed in a way a fresh one would not), at most once per request
  * (cc_db_heal.c). Not inside a transaction. */
-void cc_db_heal(request_rec *r, ap_dbd_t *dbd);
+int cc_db_heal(request_rec *r, ap_dbd_t *dbd); /* 0 when reopened */
 
 /* Reopens dbd, just acquired, when a heal in this child came after it was
  * opened (cc_db_heal.c). */

@@ -96,20 +96,22 @@ static apr_uint32_t *generation_of(ap_dbd_t *dbd)
     return stored;
 }
 
-void cc_db_heal(request_rec *r, ap_dbd_t *dbd)
+int cc_db_heal(request_rec *r, ap_dbd_t *dbd)
 {
     const dbd_cfg_t *cfg = dbd_settings(r->server);
     if (cfg == NULL || apr_table_get(r->notes, HEALED_NOTE) != NULL) {
-        return;
+        return -1;
     }
     apr_table_setn(r->notes, HEALED_NOTE, "1");
-    if (reopen(r, dbd, cfg) == 0) {
-        *generation_of(dbd) = apr_atomic_inc32(&generation) + 1;
-        ap_log_rerror(
-            APLOG_MARK, APLOG_WARNING, 0, r,
-            CCLOGNO(00017) "database connection failed: replaced it"
-                           " with a fresh one, and the child's other connections follow as they are used");
+    if (reopen(r, dbd, cfg) != 0) {
+        return -1;
     }
+    *generation_of(dbd) = apr_atomic_inc32(&generation) + 1;
+    ap_log_rerror(
+        APLOG_MARK, APLOG_WARNING, 0, r,
+        CCLOGNO(00017) "database connection failed: replaced it"
+                       " with a fresh one, and the child's other connections follow as they are used");
+    return 0;
 }
 
 void cc_db_refresh(request_rec *r, ap_dbd_t *dbd)
