@@ -309,7 +309,7 @@ static int scope_of(admin_db *db, issue_options *opt)
     return 0;
 }
 
-static const char *reasons_text(batch *b)
+static const char *reasons_text(const batch *b)
 {
     const char *text = "";
     for (apr_hash_index_t *hi = apr_hash_first(b->pool, b->reasons); hi; hi = apr_hash_next(hi)) {
@@ -340,14 +340,14 @@ static int audit(admin_db *db, const batch *b)
     return run_prepared(db, insert, 6, args);
 }
 
-static void report(const batch *b, apr_pool_t *p)
+static void report(const batch *b)
 {
     double seconds = (double)(apr_time_now() - b->started) / APR_USEC_PER_SEC;
     int done = b->counts.issued + b->counts.current + b->counts.failed;
+    const char *reasons = reasons_text(b);
     printf("issued %d, already current %d, failed %d (%s) of %d members in %.1f s (%.0f/s)\n",
-           b->counts.issued, b->counts.current, b->counts.failed,
-           *reasons_text((batch *)b) ? reasons_text((batch *)b) : "none", b->members->nelts, seconds,
-           seconds > 0 ? done / seconds : 0.0);
+           b->counts.issued, b->counts.current, b->counts.failed, *reasons ? reasons : "none",
+           b->members->nelts, seconds, seconds > 0 ? done / seconds : 0.0);
 }
 
 /* Whether the URL is a node's staff API that knows the batch's session
@@ -437,7 +437,7 @@ int cmd_issue_certificates(admin_db *db, int argc, const char *const *argv)
     if (refused) {
         return fail("no batch", b.fatal);
     }
-    report(&b, db->pool);
+    report(&b);
     if (audit(db, &b) != 0) {
         return 1;
     }

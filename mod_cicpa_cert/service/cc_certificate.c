@@ -173,6 +173,14 @@ static int insert_certificate(request_rec *r, ap_dbd_t *dbd, cc_certificate *c)
     return CC_DB_EXEC(r, dbd, "cc_cert_set_serial", c->serial, c->id) == 1 ? 0 : -1;
 }
 
+/* The new certificate in the audit trail: issued by actor (staff issuing
+ * ahead), or by the member's own download when actor is NULL. */
+static cc_result audit_issue(request_rec *r, ap_dbd_t *dbd, const char *actor, const cc_certificate *c)
+{
+    return actor ? cc_audit(r, dbd, actor, c->member_no, "certificate_issued", c->serial)
+                 : cc_audit_member(r, dbd, c->member_no, "certificate_issued", c->serial);
+}
+
 static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
 {
     issue_job *job = arg;
@@ -203,10 +211,7 @@ static int issue_in_transaction(request_rec *r, ap_dbd_t *dbd, void *arg)
             return -1;
         }
     }
-    const char *actor =
-        job->req->actor ? job->req->actor : apr_pstrcat(r->pool, "member:", fresh->member_no, NULL);
-    if (insert_certificate(r, dbd, fresh) != 0
-        || cc_audit(r, dbd, actor, fresh->member_no, "certificate_issued", fresh->serial) != CC_DONE) {
+    if (insert_certificate(r, dbd, fresh) != 0 || audit_issue(r, dbd, job->req->actor, fresh) != CC_DONE) {
         return -1;
     }
     job->cert = fresh;
